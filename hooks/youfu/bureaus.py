@@ -1,0 +1,36 @@
+"""Bureaus: the health bureaus and other offices whose documents the site draws on.
+
+Reads `data/bureaus.yml`. Every other kind points at a bureau by id.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .records import Id, Inferences, Level, LEVEL_NAMES, Record, Region, Sources, Text
+
+FILE = "data/bureaus.yml"
+
+
+class Bureau(Record):
+    id: Id = Field(description="唯一标识（小写字母、数字和连字符），用于网址")
+    name: Text = Field(description="机构名称；未具名的写作“某县卫生局（资料001篇6）”")
+    type: Literal["卫生局", "医疗机构", "其他机构"] = Field(default="卫生局", description="机构类别")
+    level: Level = Field(description="行政层级：province 省级 | city 市级 | district 区级 | county 县级")
+    region: Region = Field(description="所在地区；未知的部分写 null")
+    sources: Sources
+    inferred: Inferences
+    note: Text | None = Field(default=None, description="补充说明")
+    sample: bool = Field(default=False, description="示例数据（并非来自资料）时为 true")
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES[self.level]
+
+    def is_inferred(self, field_name: str) -> bool:
+        return any(i.field == field_name or i.field.startswith(field_name + ".") for i in self.inferred)
+
+
+def page_path(bureau_id: str) -> str:
+    return f"bureaus/{bureau_id}.md"

@@ -1,0 +1,98 @@
+"""A YAML file holding a list of records of one kind, converted and indexed by id.
+
+`load_list` is the one way every `data/*.yml` file is read: text → YAML with lines →
+typed records, with duplicate ids reported. Cross-references between kinds are
+checked later, in `catalog`, with `Dataset.line` pointing back at the right line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, Iterator, TypeVar
+
+from pydantic import BaseModel
+
+from .problems import Problem
+from .records import convert
+from .yamlio import Loaded, parse_yaml, read_text
+
+R = TypeVar("R", bound=BaseModel)
+
+
+@dataclass
+class Dataset(Generic[R]):
+    """Records of one kind in file order, with where each one stands."""
+
+    path: str  # shown path, relative to the repository root
+    records: list[R] = field(default_factory=list)
+    _at: dict[str, tuple] = field(default_factory=dict)  # id → YAML path of the record
+    _loaded: Loaded | None = None
+    _raw_ids: set[str] = field(default_factory=set)  # ids of entries that failed to convert
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def get(self, record_id: str) -> R | None:
+        return self._by_id.get(record_id)
+
+    @property
+    def _by_id(self) -> dict[str, R]:
+        return {r.id: r for r in self.records}  # type: ignore[attr-defined]
+
+    def ids(self) -> set[str]:
+        """Every id the file declares, even on entries that failed validation
+        (so that one broken entry does not also break every reference to it)."""
+        return set(self._by_id) | self._raw_ids
+
+    def line(self, record_id: str, *inner) -> int:
+        """The line of a record (or of a value inside it, by path)."""
+        if self._loaded is None or record_id not in self._at:
+            return 1
+        return self._loaded.line_of(self._at[record_id] + tuple(inner))
+
+    def problem(self, record_id: str, inner: tuple, message: str) -> Problem:
+        return Problem(path=self.path, line=self.line(record_id, *inner), message=message)
+
+
+def load_list(root: Path, relative: str, model: type[R], *, required: bool = True) -> tuple[Dataset[R], list[Problem]]:
+    """Load `relative` (a YAML list of mappings) as records of `model`."""
+    dataset: Dataset[R] = Dataset(path=relative)
+    path = root / relative
+    if not path.exists():
+        if required:
+            return dataset, [Problem(path=relative, line=1, message="file must exist (it is part of the data)")]
+        return dataset, []
+    text, problems = read_text(path, relative)
+    if text is None:
+        return dataset, problems
+    loaded, problems = parse_yaml(text, relative)
+    if loaded is None:
+        return dataset, problems
+    dataset._loaded = loaded
+    if loaded.value is None:
+        return dataset, problems + [Problem(path=relative, line=1,
+                                            message="file must hold a YAML list of entries (it is empty; write [] for none)")]
+    if not isinstance(loaded.value, list):
+        return dataset, problems + [Problem(path=relative, line=loaded.line_of(()),
+                                            message="file must hold a YAML list of entries, each starting with '- '")]
+    first_line: dict[str, int] = {}
+    for index, raw in enumerate(loaded.value):
+        record, found = convert(model, raw, loaded, (index,), relative)
+        problems.extend(found)
+        if record is None:
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                dataset._raw_ids.add(raw["id"])
+            continue
+        record_id = record.id  # type: ignore[attr-defined]
+        line = loaded.line_of((index, "id"))
+        if record_id in first_line:
+            problems.append(Problem(path=relative, line=line,
+                                    message=f"id {record_id} must be unique (already used at line {first_line[record_id]})"))
+            continue
+        first_line[record_id] = line
+        dataset.records.append(record)
+        dataset._at[record_id] = (index,)
+    return dataset, problems

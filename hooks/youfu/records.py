@@ -1,0 +1,218 @@
+"""Typed records shared by every data kind, and turning raw YAML into them.
+
+Records are frozen pydantic models with `extra="forbid"` and strict types: a value
+is converted once, here, and templates only ever see records. Pydantic's errors are
+rephrased as rules (`level must be one of …`) and placed on the YAML line they
+concern, using the line map from `yamlio`.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .problems import Problem
+from .yamlio import Loaded
+
+# ---------------------------------------------------------------------------
+# Field types
+# ---------------------------------------------------------------------------
+
+_MARKUP = re.compile(r"[<>]")
+
+
+def _plain(text: str) -> str:
+    if _MARKUP.search(text):
+        raise ValueError("must be plain text without < or > (no HTML; write titles in 《》)")
+    if text != text.strip():
+        raise ValueError("must not start or end with spaces")
+    return text
+
+
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_plain)]
+"""Plain text shown to readers. Never HTML: `<` and `>` are refused."""
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+"""A stable identifier used in addresses: lowercase a–z, digits and single dashes."""
+
+SOURCE_FILE = r"^\d{3}_[0-9a-f]{16}\.txt$"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class SourceRef(Record):
+    """Where in a source document a fact comes from."""
+
+    file: Annotated[str, StringConstraints(pattern=SOURCE_FILE)] = Field(
+        description="源文件名，如 001_89d13becceec202a.txt")
+    part: Text = Field(description="文中篇目，如 篇5、篇一、全文")
+    where: Text = Field(description="在该篇中的位置（用自己的话描述，不照抄原文）")
+
+    @property
+    def number(self) -> str:
+        """The three-digit number that starts the file name ("001")."""
+        return self.file[:3]
+
+
+class Inference(Record):
+    """A value the source does not state, with the evidence it was inferred from."""
+
+    field: Text = Field(description="被推断的字段，如 region.city 或 year")
+    evidence: Text = Field(description="推断依据")
+
+
+Sources = Annotated[list[SourceRef], Field(min_length=1, description="出处，至少一条")]
+Inferences = Annotated[list[Inference], Field(default_factory=list, description="推断的值及依据")]
+
+
+class Region(Record):
+    province: Text | None = Field(default=None, description="省级（未知时为 null）")
+    city: Text | None = Field(default=None, description="地市级（未知或不适用时为 null）")
+    county: Text | None = Field(default=None, description="区县级（未知或不适用时为 null）")
+
+    @property
+    def label(self) -> str:
+        parts = [p for p in (self.province, self.city, self.county) if p]
+        return "".join(parts) if parts else "地区未知"
+
+    @property
+    def province_label(self) -> str:
+        return self.province or "省份未知"
+
+
+Level = Literal["province", "city", "district", "county"]
+LEVEL_NAMES: dict[str, str] = {"province": "省级", "city": "市级", "district": "区级", "county": "县级"}
+
+# ---------------------------------------------------------------------------
+# Conversion: raw value → record, or problems on the right lines
+# ---------------------------------------------------------------------------
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def convert(model: type[M], value: Any, loaded: Loaded, at: tuple, shown: str) -> tuple[M | None, list[Problem]]:
+    """Validate `value` (found at path `at` in `loaded`) as `model`."""
+    if not isinstance(value, dict):
+        line = loaded.line_of(at)
+        return None, [Problem(path=shown, line=line,
+                              message=f"each entry must be a mapping of keys ({_kind_of(value)} found)")]
+    try:
+        return model.model_validate(value), []
+    except ValidationError as err:
+        problems = []
+        for error in err.errors(include_url=False):
+            loc = tuple(error["loc"])
+            line = loaded.line_of(at + loc)
+            problems.append(Problem(path=shown, line=line, message=_rephrase(model, error, loc)))
+        return None, problems
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {str: "text", int: "a number", float: "a number", bool: "true/false",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _name(loc: tuple) -> str:
+    """`("sources", 0, "file")` → `sources[1].file` (items counted from 1 for editors)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "entry"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Allowed keys of the model found at `loc` (for 'unknown key' hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    meta = getattr(annotation, "__origin__", None)
+    if meta is not None and isinstance(meta, type) and issubclass(meta, BaseModel):
+        return meta
+    return None
+
+
+_EXPECTED = {
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping of keys",
+    "model_type": "must be a mapping of keys",
+    "model_attributes_type": "must be a mapping of keys",
+    "date_type": "must be a date written YYYY-MM-DD",
+    "none_required": "must be empty (null)",
+}
+
+
+def _rephrase(model: type[BaseModel], error: dict, loc: tuple) -> str:
+    kind = error["type"]
+    # pydantic adds the chosen union branch to loc ("str", "function-after[...]"); drop it
+    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"str", "int", "float", "none"})))
+    name = _name(loc)
+    value = error.get("input")
+    if kind == "missing":
+        return f"{name} is required"
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        key = str(loc[-1]) if loc else "?"
+        hint = difflib.get_close_matches(key, allowed, n=1)
+        suggestion = f" (did you mean {hint[0]}?)" if hint else ""
+        where = _name(loc[:-1])
+        return (f"key {key} is not allowed{' in ' + where if loc[:-1] else ''}{suggestion}; "
+                f"allowed keys: {', '.join(allowed)}")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{name} must be one of {expected.replace(chr(39), '')} (got {_show(value)})"
+    if kind == "string_pattern_mismatch":
+        if name.endswith("file"):
+            return f"{name} must name a source file like 001_89d13becceec202a.txt (got {_show(value)})"
+        return f"{name} must use only lowercase letters a-z, digits and single dashes (got {_show(value)})"
+    if kind in {"string_too_short"}:
+        return f"{name} must not be empty"
+    if kind == "too_short":
+        return f"{name} must list at least {error.get('ctx', {}).get('min_length', 1)} item"
+    if kind == "string_too_long":
+        return f"{name} must be at most {error.get('ctx', {}).get('max_length')} characters"
+    if kind in {"value_error", "assertion_error"}:
+        reason = str(error.get("ctx", {}).get("error", error["msg"]))
+        return f"{name} {reason}"
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        return f"{name} {error['msg'].replace('Input should be', 'must be')}"
+    if kind in _EXPECTED:
+        return f"{name} {_EXPECTED[kind]} ({_kind_of(value)} found)"
+    if kind.startswith("date"):
+        return f"{name} must be a date written YYYY-MM-DD (got {_show(value)})"
+    return f"{name} {error['msg'].replace('Input should be', 'must be')}"
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    return text if len(text) <= 40 else text[:37] + "…"
