@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from youfu import siteinfo
+from youfu import feeds, figures, pages, siteinfo
 from youfu.catalog import load_catalog
-from youfu.pages import GeneratedPage, generated_pages
+from youfu.pages import View, site_plan
 from youfu.problems import DataError
 
 log = logging.getLogger("mkdocs.plugins.youfu")
@@ -30,31 +31,33 @@ def on_config(config):
     root = Path(config.config_file_path).parent
     catalog, problems = load_catalog(root)
     if problems:
-        # One message with every problem, then a clean exit: no traceback, nothing built.
+        # Every problem, then a clean exit: no traceback, and site/ is not touched yet.
         for line in DataError(problems).report().splitlines():
             log.error(line)
         raise Abort("数据有误，未生成网站（data errors above; the site was not built）")
     _build.clear()
-    _build["catalog"] = catalog
-    _build["pages"] = {p.src_uri: p for p in generated_pages(catalog)}
-    _build["info"] = siteinfo.collect(root, catalog)
+    _build.update(root=root, catalog=catalog, plan=site_plan(catalog), info=siteinfo.collect(root, catalog))
     return config
 
 
 def on_files(files: Files, config) -> Files:
-    for page in _build["pages"].values():
+    for page in _build["plan"].generated:
         files.append(File.generated(config, page.src_uri, content=page.markdown()))
+    urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    feed = feeds.atom(_build["catalog"], _build["info"], urls, config.site_url, config.site_name)
+    files.append(File.generated(config, "feed.xml", content=_env(config).get_template(
+        "partials/youfu/feed.xml").render(feed=feed)))
     return files
 
 
 def on_page_content(html: str, page, config, files: Files) -> str:
-    generated: GeneratedPage | None = _build["pages"].get(page.file.src_uri)
-    if generated is None:
+    view: View | None = _build["plan"].views.get(page.file.src_uri)
+    if view is None:
         return html
-    template = _env(config).get_template(f"partials/youfu/{generated.template}")
-    return html + template.render(
-        page=page, config=config, info=_build["info"],
-        url=lambda target: _url(target, page, files), **generated.context)
+    template = _env(config).get_template(f"partials/youfu/{view.template}")
+    return template.render(
+        body=Markup(html), page=page, config=config, info=_build["info"],
+        url=lambda target: _url(target, page, files), **view.context)
 
 
 def on_page_context(context, page, config, nav):
@@ -72,6 +75,8 @@ def _env(config):
     env = _build.get("env")
     if env is None:
         env = _build["env"] = config.theme.get_env().overlay(autoescape=True)
+        env.globals.update(topic_uri=pages.topic_uri, year_uri=pages.year_uri, year_title=pages.year_title,
+                           format_number=figures.format_number)
     return env
 
 

@@ -1,0 +1,184 @@
+"""Annual work reports: Markdown summaries under `content/reports/<bureau>/`.
+
+Each file's front matter is validated like the YAML data (same loader, same
+messages, real line numbers); the body is checked for what a summary must not
+contain (HTML, a second title). Figures are checked by `figures`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Iterator, Literal
+
+from pydantic import Field
+
+from . import figures as fig
+from .problems import Problem
+from .records import Id, Inferences, Record, Sources, Text, convert
+from .yamlio import Loaded, parse_yaml, read_text, split_front_matter
+
+FOLDER = "content/reports"
+
+KINDS = ("总结", "计划", "汇报", "述职报告", "实施方案", "半年总结", "工作要点")
+Kind = Literal["总结", "计划", "汇报", "述职报告", "实施方案", "半年总结", "工作要点"]
+
+TOPICS = ("征兵体检", "优抚医疗", "绿色通道", "献血用血", "国防教育", "走访慰问", "退役安置", "军民共建",
+          "对口支援", "新农合", "惠民医疗", "纠风", "医疗服务", "公共卫生", "卫生改革", "基层卫生",
+          "人才培训", "卫生监督")
+Topic = Literal["征兵体检", "优抚医疗", "绿色通道", "献血用血", "国防教育", "走访慰问", "退役安置", "军民共建",
+                "对口支援", "新农合", "惠民医疗", "纠风", "医疗服务", "公共卫生", "卫生改革", "基层卫生",
+                "人才培训", "卫生监督"]
+
+# Plans and the summaries of the same bureau and year point at each other.
+PLAN_KINDS = {"计划", "实施方案", "工作要点"}
+SUMMARY_KINDS = {"总结", "半年总结", "汇报", "述职报告"}
+
+
+class ReportMeta(Record):
+    title: Text = Field(description="标题（自己的话）")
+    bureau: Id = Field(description="卫生部门 id，见 data/bureaus.yml")
+    year: Annotated[int, Field(ge=1949, le=2100)] | None = Field(description="年份；未知时写 null")
+    year_inferred: Text | None = Field(default=None, description="年份是推断的：写明依据")
+    kind: Kind = Field(description="文种")
+    topics: Annotated[list[Topic], Field(min_length=1, max_length=8, description="主题（固定词表）")]
+    sources: Sources
+    figures: Annotated[list[fig.Figure], Field(default_factory=list, description="关键数字")]
+    inferred: Inferences
+    sample: bool = Field(default=False, description="示例数据（并非来自资料）时为 true")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report:
+    src_uri: str  # relative to content/, e.g. "reports/datong-city/2014-fangan.md"
+    meta: ReportMeta
+    chars: int  # Han characters in the body
+    excerpt: str  # the first paragraph, as plain text, for lists and the feed
+    checks: dict[str, fig.FigureCheck] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.src_uri.removeprefix("reports/").removesuffix(".md")
+
+    @property
+    def year_label(self) -> str:
+        if self.meta.year is None:
+            return "年份不详"
+        return f"{self.meta.year}年" + ("（推断）" if self.meta.year_inferred else "")
+
+    @property
+    def flagged(self) -> list[tuple[fig.Figure, fig.FigureCheck]]:
+        return [(f, self.checks[f.id]) for f in self.meta.figures if self.checks[f.id].flagged]
+
+
+@dataclass
+class ReportSet:
+    reports: list[Report] = field(default_factory=list)
+    lines: dict[str, tuple[str, Loaded]] = field(default_factory=dict)  # src_uri → (shown path, front matter)
+
+    def __iter__(self) -> Iterator[Report]:
+        return iter(self.reports)
+
+    def __len__(self) -> int:
+        return len(self.reports)
+
+    def problem(self, report: Report, inner: tuple, message: str) -> Problem:
+        shown, loaded = self.lines[report.src_uri]
+        return Problem(path=shown, line=loaded.line_of(inner), message=message)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--")
+_H1 = re.compile(r"^# ", re.MULTILINE)
+
+
+def load_reports(root: Path) -> tuple[ReportSet, list[Problem]]:
+    found = ReportSet()
+    problems: list[Problem] = []
+    folder = root / FOLDER
+    if not folder.is_dir():
+        return found, problems
+    for path in sorted(folder.rglob("*.md")):
+        report, more = _load_one(root, path, found)
+        problems += more
+        if report is not None:
+            found.reports.append(report)
+    return found, problems
+
+
+def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, list[Problem]]:
+    shown = path.relative_to(root).as_posix()
+    src_uri = path.relative_to(root / "content").as_posix()
+    if path.name == "index.md":
+        return None, []  # a hand-written section page, not a report
+    text, problems = read_text(path, shown)
+    if text is None:
+        return None, problems
+    front, body, body_line = split_front_matter(text)
+    if front is None:
+        return None, [Problem(path=shown, line=1,
+                              message="report must start with front matter between two lines of ---")]
+    loaded, problems = parse_yaml(front, shown, first_line=2)
+    if loaded is None:
+        return None, problems
+    if loaded.value is None:
+        loaded.value = {}
+    meta, more = convert(ReportMeta, loaded.value, loaded, (), shown)
+    problems += more
+    problems += list(_check_body(body, body_line, shown))
+    if meta is None:
+        return None, problems
+    found.lines[src_uri] = (shown, loaded)
+    report = Report(src_uri=src_uri, meta=meta, chars=len(_HAN.findall(body)), excerpt=excerpt(body),
+                    checks={f.id: fig.check(f) for f in meta.figures})
+    problems += list(_check_meta(report, shown, loaded))
+    return report, problems
+
+
+def excerpt(body: str, limit: int = 120) -> str:
+    """The first paragraph that is not a heading, without Markdown marks."""
+    for block in re.split(r"\n\s*\n", body):
+        text = "\n".join(line for line in block.splitlines() if not line.lstrip().startswith("#")).strip()
+        if not text:
+            continue
+        text = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", text, flags=re.MULTILINE)
+        text = re.sub(r"[*_`>#]|\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = " ".join(text.split())
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+    return ""
+
+
+def _check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
+    for number, line in enumerate(body.splitlines(), start=first_line):
+        if _HTML_TAG.search(line):
+            yield Problem(path=shown, line=number,
+                          message="report text must be Markdown without HTML tags")
+        if _H1.match(line):
+            yield Problem(path=shown, line=number,
+                          message="report text must not have a # title (the title comes from front matter; use ## )")
+
+
+def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]:
+    meta = report.meta
+
+    def at(*inner) -> int:
+        return loaded.line_of(inner)
+
+    folder = report.src_uri.split("/")[1] if report.src_uri.count("/") >= 2 else ""
+    if folder != meta.bureau:
+        yield Problem(path=shown, line=at("bureau"),
+                      message=f"report must be in the folder content/reports/{meta.bureau}/ of its bureau")
+    if meta.year_inferred and meta.year is None:
+        yield Problem(path=shown, line=at("year_inferred"),
+                      message="year_inferred must go with a year (write the inferred year in year)")
+    seen: dict[str, int] = {}
+    for index, figure in enumerate(meta.figures):
+        if figure.id in seen:
+            yield Problem(path=shown, line=at("figures", index, "id"),
+                          message=f"figure id {figure.id} must be unique in the report (already used at line {seen[figure.id]})")
+        seen.setdefault(figure.id, at("figures", index, "id"))
+        result = report.checks[figure.id]
+        if result.flagged and not figure.discrepancy:
+            yield Problem(path=shown, line=at("figures", index, "value"),
+                          message=result.message + "; correct the figure, or explain the source's own "
+                                                   "inconsistency in discrepancy")
