@@ -17,6 +17,8 @@ SOURCES_YML = """\
   language: 简体
 """
 
+EMPTY_LISTS = ("groups", "legal", "glossary", "benefits", "facilities", "blood_rules")
+
 BUREAUS_YML = """\
 - id: test-city
   name: 测试市卫生局
@@ -32,7 +34,8 @@ def repo(tmp_path: Path):
     """A function writing {relative path: text or bytes} into a fresh repo; returns its root."""
 
     def make(files: dict[str, str | bytes] | None = None) -> Path:
-        base = {"data/sources.yml": SOURCES_YML, "data/bureaus.yml": BUREAUS_YML}
+        base = {"data/sources.yml": SOURCES_YML, "data/bureaus.yml": BUREAUS_YML,
+                **{f"data/{name}.yml": "[]\n" for name in EMPTY_LISTS}}
         base.update(files or {})
         for relative, content in base.items():
             path = tmp_path / relative

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import bureaus, reports, sources
+from . import benefits, bureaus, facilities, reports, sources
 from .dataset import Dataset, load_list
 from .problems import DataError, Problem
 from .records import SourceRef
@@ -25,9 +25,22 @@ class Catalog:
     sources: Dataset[sources.SourceDoc]
     bureaus: Dataset[bureaus.Bureau]
     reports: reports.ReportSet
+    groups: Dataset[benefits.Group]
+    legal: Dataset[benefits.LegalInstrument]
+    glossary: Dataset[benefits.Term]
+    packages: Dataset[benefits.Package]
+    facilities: Dataset[facilities.Facility]
+    blood_rules: Dataset[facilities.BloodRule]
 
     def source_of(self, ref: SourceRef) -> sources.SourceDoc | None:
         return next((s for s in self.sources if s.file == ref.file), None)
+
+    def region_of(self, facility: facilities.Facility):
+        """A facility's own region, or else its bureau's."""
+        if facility.region is not None:
+            return facility.region
+        bureau = self.bureaus.get(facility.bureau)
+        return bureau.region if bureau else None
 
     def reports_of(self, bureau_id: str) -> list[reports.Report]:
         return sorted((r for r in self.reports if r.meta.bureau == bureau_id), key=report_order)
@@ -47,9 +60,23 @@ def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     problems += found
     report_set, found = reports.load_reports(root)
     problems += found
-    catalog = Catalog(root=root, sources=source_docs, bureaus=bureau_list, reports=report_set)
+    lists = {}
+    for name, relative, model in _LISTS:
+        lists[name], found = load_list(root, relative, model)
+        problems += found
+    catalog = Catalog(root=root, sources=source_docs, bureaus=bureau_list, reports=report_set, **lists)
     problems += list(_check_references(catalog))
     return catalog, problems
+
+
+_LISTS = (
+    ("groups", benefits.GROUPS_FILE, benefits.Group),
+    ("legal", benefits.LEGAL_FILE, benefits.LegalInstrument),
+    ("glossary", benefits.GLOSSARY_FILE, benefits.Term),
+    ("packages", benefits.BENEFITS_FILE, benefits.Package),
+    ("facilities", facilities.FACILITIES_FILE, facilities.Facility),
+    ("blood_rules", facilities.BLOOD_FILE, facilities.BloodRule),
+)
 
 
 def load_or_fail(root: Path) -> Catalog:
@@ -70,6 +97,44 @@ def _check_references(catalog: Catalog) -> Iterator[Problem]:
     for report in catalog.reports:
         if report.meta.bureau not in bureau_ids:
             yield catalog.reports.problem(report, ("bureau",), _unknown("bureau", report.meta.bureau, bureaus.FILE))
+    yield from _check_ids(catalog)
+
+
+def _check_ids(catalog: Catalog) -> Iterator[Problem]:
+    """Every id a record points at must exist in the file it belongs to."""
+    known = {
+        "bureau": (catalog.bureaus.ids(), bureaus.FILE),
+        "group": (catalog.groups.ids(), benefits.GROUPS_FILE),
+        "law": (catalog.legal.ids(), benefits.LEGAL_FILE),
+        "facility": (catalog.facilities.ids(), facilities.FACILITIES_FILE),
+    }
+
+    def check(dataset: Dataset, record_id: str, at: tuple, what: str, value) -> Iterator[Problem]:
+        ids, where = known[what]
+        if value is not None and value not in ids:
+            yield dataset.problem(record_id, at, _unknown(what, value, where))
+
+    for group in catalog.groups:
+        yield from check(catalog.groups, group.id, ("parent",), "group", group.parent)
+    for package in catalog.packages:
+        pk = package.id
+        yield from check(catalog.packages, pk, ("bureau",), "bureau", package.bureau)
+        for i, ref in enumerate(package.legal):
+            yield from check(catalog.packages, pk, ("legal", i, "law"), "law", ref.law)
+        for n, item in enumerate(package.items):
+            for i, group in enumerate(item.groups):
+                yield from check(catalog.packages, pk, ("items", n, "groups", i), "group", group)
+            for i, facility in enumerate(item.facilities):
+                yield from check(catalog.packages, pk, ("items", n, "facilities", i), "facility", facility)
+            for i, ref in enumerate(item.legal):
+                yield from check(catalog.packages, pk, ("items", n, "legal", i, "law"), "law", ref.law)
+    for facility in catalog.facilities:
+        yield from check(catalog.facilities, facility.id, ("bureau",), "bureau", facility.bureau)
+    for rule in catalog.blood_rules:
+        yield from check(catalog.blood_rules, rule.id, ("bureau",), "bureau", rule.bureau)
+        yield from check(catalog.blood_rules, rule.id, ("facility",), "facility", rule.facility)
+        for i, group in enumerate(rule.who):
+            yield from check(catalog.blood_rules, rule.id, ("who", i), "group", group)
 
 
 def _unknown(what: str, value: str, where: str) -> str:
@@ -77,9 +142,13 @@ def _unknown(what: str, value: str, where: str) -> str:
 
 
 def _cited_records(catalog: Catalog) -> Iterable[Cited]:
-    for dataset in (catalog.bureaus,):
+    for dataset in (catalog.bureaus, catalog.packages, catalog.facilities, catalog.blood_rules):
         for record in dataset:
             yield record.sources, (lambda inner, msg, d=dataset, i=record.id: d.problem(i, inner, msg))
+    for package in catalog.packages:
+        for n, item in enumerate(package.items):
+            yield item.sources, (lambda inner, msg, i=package.id, n=n:
+                                 catalog.packages.problem(i, ("items", n) + inner, msg))
     for report in catalog.reports:
         yield report.meta.sources, (lambda inner, msg, r=report: catalog.reports.problem(r, inner, msg))
 

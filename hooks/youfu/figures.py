@@ -89,8 +89,11 @@ def check(figure: Figure) -> FigureCheck:
 
 
 def _tolerance(figure: Figure) -> Decimal:
-    """Half a unit of the finest decimal place written, once per part (rounding in the source)."""
+    """Whole numbers must add up exactly; decimals may be off by half a unit of the
+    finest place written, once per part (rounding in the source)."""
     places = max(_decimals(v) for v in [figure.value, *(p.value for p in figure.parts)])
+    if places == 0:
+        return Decimal(0)
     return Decimal(len(figure.parts)) * Decimal("0.5") * Decimal(10) ** -places
 
 

@@ -54,6 +54,8 @@ def site_plan(catalog: Catalog) -> SitePlan:
     _plan_bureaus(plan, catalog)
     _plan_sources(plan, catalog)
     _plan_reports(plan, catalog)
+    _plan_benefits(plan, catalog)
+    _plan_facilities(plan, catalog)
     return plan
 
 
@@ -194,3 +196,158 @@ def _cited(catalog: Catalog, refs) -> list[tuple]:
 
 def _citing_bureaus(catalog: Catalog, file: str) -> list[bureaus.Bureau]:
     return [b for b in catalog.bureaus if any(ref.file == file for ref in b.sources)]
+
+
+# ---------------------------------------------------------------------------
+# Benefits: groups, packages, the comparison matrix, the glossary
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Placed:
+    """A benefit item with its package and the place it applies to."""
+
+    item: Any
+    package: Any
+    place: str  # "全国" or a region label
+    province: str  # filter value: "全国" or a province label
+    bureau: Any  # None for national packages
+    reach: str  # space-separated ids of every group the item applies to, subgroups included
+
+
+def placed_items(catalog: Catalog) -> list[Placed]:
+    out = []
+    for package in sorted(catalog.packages, key=lambda p: (p.scope != "national", p.id)):
+        bureau = catalog.bureaus.get(package.bureau) if package.bureau else None
+        place = bureau.region.label if bureau else "全国"
+        province = bureau.region.province_label if bureau else "全国"
+        for item in package.items:
+            reach = sorted(set().union(*(subgroups(catalog, g) for g in item.groups)))
+            out.append(Placed(item=item, package=package, place=place, province=province, bureau=bureau,
+                              reach=" ".join(reach)))
+    return out
+
+
+def subgroups(catalog: Catalog, group_id: str) -> set[str]:
+    """A group and every group below it (重点优抚对象 → 革命功臣, 在乡老复员军人 …)."""
+    found = {group_id}
+    changed = True
+    while changed:
+        more = {g.id for g in catalog.groups if g.parent in found} - found
+        found |= more
+        changed = bool(more)
+    return found
+
+
+def group_family(catalog: Catalog, group_id: str) -> set[str]:
+    """A group and the groups it belongs to (革命功臣 → 重点优抚对象)."""
+    family, current = set(), catalog.groups.get(group_id)
+    while current is not None and current.id not in family:
+        family.add(current.id)
+        current = catalog.groups.get(current.parent) if current.parent else None
+    return family
+
+
+def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
+    from . import benefits
+
+    placed = placed_items(catalog)
+    groups = sorted(catalog.groups, key=lambda g: (g.order, g.id))
+    common = {"groups_by_id": {g.id: g for g in groups}, "laws": {law.id: law for law in catalog.legal},
+              "item_types": benefits.ITEM_TYPES}
+    plan.add("benefits/index.md", "优待政策", "benefits-index.html",
+             "各类优抚对象就医时可以享受的优待：全国性规定和各地做法。",
+             groups=groups, packages=[p for p in catalog.packages], **common,
+             bureaus={b.id: b for b in catalog.bureaus})
+    for group in groups:
+        family = group_family(catalog, group.id)
+        mine = [p for p in placed if family & set(p.item.groups)]
+        plan.add(benefits.group_path(group.id), f"{group.name}的就医优待", "benefit-group.html",
+                 f"{group.name}就医时可以享受的优待、要带的证件和咨询部门。",
+                 group=group, national=[p for p in mine if p.bureau is None],
+                 local=_by_place([p for p in mine if p.bureau is not None]),
+                 cards=sorted({c for p in mine for c in p.package.cards}), **common)
+    for package in catalog.packages:
+        bureau = catalog.bureaus.get(package.bureau) if package.bureau else None
+        plan.add(benefits.package_path(package.id), package.title, "benefit-package.html",
+                 f"{package.title}：项目、适用对象、证件与依据。",
+                 package=package, bureau=bureau,
+                 sources=_cited(catalog, package.sources),
+                 item_sources={i.id: _cited(catalog, package.item_sources(i)) for i in package.items},
+                 facilities={f.id: f for f in catalog.facilities}, **common)
+    types = [t for t in benefits.ITEM_TYPES if any(p.item.type == t for p in placed)]
+    places = _by_place(placed)
+    plan.add("benefits/matrix.md", "优待对照表", "benefit-matrix.html",
+             "按群体、优待类别和地区对照各地的就医优待，每一格都链接到出处。",
+             places=places, types=types, provinces=sorted({p.province for p in placed}, key=_province_key),
+             **common)
+    plan.add("benefits/glossary.md", "名词解释", "glossary.html",
+             "四优先、六优先、两免、三免、三减半、七减、一站式结算、绿色通道等词语的通俗解释。",
+             terms=list(catalog.glossary))
+
+
+def _province_key(name: str) -> tuple:
+    return (name != "全国", name.endswith("未知"), name)
+
+
+def _by_place(placed: list[Placed]) -> list[tuple[str, str, list[Placed]]]:
+    """[(place label, province, items)] with national first."""
+    groups: dict[tuple[str, str], list[Placed]] = {}
+    for p in placed:
+        key = (p.package.id, p.place)
+        groups.setdefault(key, []).append(p)
+    rows = []
+    for (package_id, place), members in groups.items():
+        rows.append((place, members[0].province, members))
+    return sorted(rows, key=lambda r: (_province_key(r[1]), r[0], r[2][0].package.id))
+
+
+# ---------------------------------------------------------------------------
+# Facilities, blood rules, regions
+# ---------------------------------------------------------------------------
+
+
+def _plan_facilities(plan: SitePlan, catalog: Catalog) -> None:
+    from . import facilities
+
+    regions = {f.id: catalog.region_of(f) for f in catalog.facilities}
+    ordered = sorted(catalog.facilities, key=lambda f: (_province_key(regions[f.id].province_label),
+                                                         regions[f.id].label, f.name, f.id))
+    services = [s for s in facilities.SERVICES if any(s in f.services for f in ordered)]
+    bureaus_by_id = {b.id: b for b in catalog.bureaus}
+    plan.add("facilities/index.md", "医院与机构", "facility-directory.html",
+             "设有军人优先窗口、绿色通道、军人病房等服务的医院和卫生机构，可按地区和服务筛选。",
+             facilities=ordered, regions=regions, services=services,
+             provinces=sorted({regions[f.id].province_label for f in ordered}, key=_province_key),
+             bureaus=bureaus_by_id)
+    placed = placed_items(catalog)
+    for facility in ordered:
+        applying = [p for p in placed if facility.id in p.item.facilities
+                    or (p.package.bureau == facility.bureau and not p.item.facilities)]
+        plan.add(f"facilities/{facility.id}.md", facility.name, "facility.html",
+                 f"{facility.name}：服务、联系方式、适用的优待和出处。",
+                 facility=facility, region=regions[facility.id], bureau=bureaus_by_id.get(facility.bureau),
+                 meanings=facilities.SERVICES, applying=applying, sources=_cited(catalog, facility.sources),
+                 blood=[r for r in catalog.blood_rules if r.facility == facility.id],
+                 groups_by_id={g.id: g for g in catalog.groups})
+    plan.add("facilities/regions.md", "各地区概况", "regions.html",
+             "各地区收录的机构数量和服务数量。",
+             rows=_region_rows(ordered, regions), services=services)
+    rules = sorted(catalog.blood_rules, key=lambda r: (r.level != "national", r.id))
+    plan.add("blood/index.md", "用血优先", "blood.html",
+             "各地血站对现役军人及家属、献血者的用血优待对照，区分全国性规定和地方做法。",
+             rules=rules, bureaus=bureaus_by_id, facilities={f.id: f for f in catalog.facilities},
+             groups_by_id={g.id: g for g in catalog.groups},
+             laws=[law for law in catalog.legal if law.id == "blood-donation-law"],
+             rule_sources={r.id: _cited(catalog, r.sources) for r in rules})
+
+
+def _region_rows(ordered, regions) -> list[tuple[str, int, dict[str, int]]]:
+    rows: dict[str, tuple[int, dict[str, int]]] = {}
+    for facility in ordered:
+        label = regions[facility.id].label
+        count, per_service = rows.get(label, (0, {}))
+        for service in facility.services:
+            per_service[service] = per_service.get(service, 0) + 1
+        rows[label] = (count + 1, per_service)
+    return [(label, count, per) for label, (count, per) in rows.items()]

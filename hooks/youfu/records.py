@@ -203,7 +203,7 @@ def _rephrase(model: type[BaseModel], error: dict, loc: tuple) -> str:
         return f"{name} must be at most {error.get('ctx', {}).get('max_length')} characters"
     if kind in {"value_error", "assertion_error"}:
         reason = str(error.get("ctx", {}).get("error", error["msg"]))
-        return f"{name} {reason}"
+        return f"{name} {reason}" if loc else reason
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return f"{name} {error['msg'].replace('Input should be', 'must be')}"
     if kind in _EXPECTED:

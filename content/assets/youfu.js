@@ -1,0 +1,78 @@
+/* youfu: filters whose state lives in the URL, print buttons, stale warnings.
+   No network, no dependencies; works from file:// too. */
+(function () {
+  "use strict";
+
+  var YEAR_MS = 365 * 24 * 3600 * 1000;
+
+  /* An item matches a filter value when its data attribute holds it.
+     Lists are separated by "|" (services) or spaces (group ids); a province
+     matches itself, and national items (全国) match every region. */
+  function matches(item, attr, value) {
+    var have = item.getAttribute("data-" + attr) || "";
+    if (attr === "province") return have === value || have === "全国";
+    var list = have.indexOf("|") >= 0 || attr === "services" ? have.split("|") : have.split(" ");
+    return list.indexOf(value) !== -1;
+  }
+
+  function setupFilter(form) {
+    var scope = form.closest("article") || document;
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select[name]"));
+    var items = Array.prototype.slice.call(scope.querySelectorAll("[data-yf-item]"));
+    var rows = Array.prototype.slice.call(scope.querySelectorAll("[data-yf-row]"));
+    var count = form.querySelector("[data-yf-count]");
+    var empty = scope.querySelector("[data-yf-empty]");
+    var params = new URLSearchParams(window.location.search);
+
+    selects.forEach(function (select) {
+      var wanted = params.get(select.name);
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; });
+      if (wanted !== null && known) select.value = wanted;
+    });
+
+    function apply(remember) {
+      var active = selects.filter(function (s) { return s.value; });
+      var shown = 0;
+      items.forEach(function (item) {
+        var ok = active.every(function (s) { return matches(item, s.getAttribute("data-yf-attr"), s.value); });
+        item.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      rows.forEach(function (row) {
+        if (!row.hasAttribute("data-yf-item")) row.hidden = !row.querySelector("[data-yf-item]:not([hidden])");
+      });
+      if (count) count.textContent = "显示 " + shown + " / " + items.length + " 项";
+      if (empty) empty.hidden = shown > 0;
+      if (remember) {
+        var next = new URLSearchParams(window.location.search);
+        selects.forEach(function (s) { if (s.value) next.set(s.name, s.value); else next.delete(s.name); });
+        var query = next.toString();
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      }
+    }
+
+    selects.forEach(function (s) { s.addEventListener("change", function () { apply(true); }); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    apply(false);
+  }
+
+  function markStale(el) {
+    var day = Date.parse(el.getAttribute("data-yf-verified"));
+    if (!isNaN(day) && Date.now() - day > YEAR_MS) {
+      el.classList.add("yf-verified--stale");
+      var note = el.querySelector(".yf-stale");
+      if (note) note.hidden = false;
+    }
+  }
+
+  function init() {
+    document.querySelectorAll("[data-yf-filter]").forEach(setupFilter);
+    document.querySelectorAll("[data-yf-verified]").forEach(markStale);
+    document.querySelectorAll("[data-yf-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,120 @@
+"""Report front matter and key figures: exact messages for broken files, figure checks."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from youfu import figures
+from youfu.catalog import load_catalog
+
+GOOD = """\
+---
+title: 测试市卫生局2014年工作总结
+bureau: test-city
+year: 2014
+kind: 总结
+topics: [征兵体检]
+sources:
+  - {file: 001_89d13becceec202a.txt, part: 篇1, where: 全篇}
+figures:
+  - id: subsidy
+    what: 代缴参合费
+    value: 1.5
+    unit: 万元
+    parts:
+      - {what: 第一年, value: 5000, unit: 元}
+      - {what: 第二年, value: 1, unit: 万元}
+---
+
+## 背景
+
+测试正文。
+"""
+
+
+def problems_for(repo, text: str, path: str = "content/reports/test-city/2014-zongjie.md") -> list[str]:
+    _, problems = load_catalog(repo({path: text}))
+    return [str(p) for p in sorted(problems)]
+
+
+def test_good_report_loads_with_checked_figure(repo):
+    catalog, problems = load_catalog(repo({"content/reports/test-city/2014-zongjie.md": GOOD}))
+    assert problems == []
+    (report,) = catalog.reports
+    assert report.meta.year == 2014 and report.excerpt == "测试正文。"
+    assert report.checks["subsidy"].status == "ok"
+
+
+P = "content/reports/test-city/2014-zongjie.md"
+
+CASES = {
+    "no front matter": ("## 只有正文\n", [f"{P}:1: report must start with front matter between two lines of ---"]),
+    "unknown bureau and wrong folder": (
+        GOOD.replace("bureau: test-city", "bureau: nowhere"),
+        [f"{P}:3: bureau nowhere must be the id of an entry in data/bureaus.yml",
+         f"{P}:3: report must be in the folder content/reports/nowhere/ of its bureau"]),
+    "year as text, unknown topic, unknown kind": (
+        GOOD.replace("year: 2014", 'year: "2014年"').replace("kind: 总结", "kind: 总节")
+            .replace("[征兵体检]", "[征兵体检, 养老]"),
+        [f"{P}:4: year must be a whole number (text found)",
+         f"{P}:5: kind must be one of 总结, 计划, 汇报, 述职报告, 实施方案, 半年总结 or 工作要点 (got \"总节\")",
+         f"{P}:6: topics[2] must be one of 征兵体检, 优抚医疗, 绿色通道, 献血用血, 国防教育, 走访慰问, 退役安置, "
+         f"军民共建, 对口支援, 新农合, 惠民医疗, 纠风, 医疗服务, 公共卫生, 卫生改革, 基层卫生, 人才培训 or 卫生监督 "
+         f"(got \"养老\")"]),
+    "total that does not add up": (
+        GOOD.replace("value: 1.5", "value: 2.5"),
+        [f"{P}:12: figure subsidy: parts add up to 1.5 万元 but the value is 2.5 万元; correct the figure, "
+         f"or explain the source's own inconsistency in discrepancy"]),
+    "wrong unit": (
+        GOOD.replace("unit: 万元\n    parts", "unit: 万斤\n    parts"),
+        [f"{P}:13: figures[1].unit must be one of 元, 万元, 亿元, 人, 万人, 人次, 万人次, 个, 家, 所, 次, 项, 张, 台, "
+         f"件, 名, 户, 批, 场, 天, 支, 辆, 套, 床, 篇, 期, 份, 名次, 平方米, 公里, % or 万册 (got \"万斤\")"]),
+    "part in a unit that does not convert": (
+        GOOD.replace("{what: 第一年, value: 5000, unit: 元}", "{what: 第一年, value: 5000, unit: 人}"),
+        [f"{P}:12: figure subsidy: part 第一年 is in 人, which must convert to the total's unit 万元; correct "
+         f"the figure, or explain the source's own inconsistency in discrepancy"]),
+    "html and a second title in the body": (
+        GOOD + "\n# 另一个标题\n\n<script>alert(1)</script>\n",
+        [f"{P}:23: report text must not have a # title (the title comes from front matter; use ## )",
+         f"{P}:25: report text must be Markdown without HTML tags"]),
+    "inferred year without a year": (
+        GOOD.replace("year: 2014", "year: null\nyear_inferred: 文中提到十八大"),
+        [f"{P}:5: year_inferred must go with a year (write the inferred year in year)"]),
+    "broken front matter yaml": (
+        GOOD.replace("kind: 总结", "kind: [总结"),
+        [f"{P}:6: YAML syntax must be valid: expected ',' or ']', but got ':' (while parsing a flow sequence)"]),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_broken_report(repo, name):
+    text, expected = CASES[name]
+    assert problems_for(repo, text) == expected
+
+
+def test_explained_discrepancy_is_kept_and_flagged(repo):
+    text = GOOD.replace("value: 1.5", "value: 15000").replace(
+        "    parts:", "    discrepancy: 原文合计的单位应为元\n    parts:")
+    catalog, problems = load_catalog(repo({P: text}))
+    assert problems == []
+    (report,) = catalog.reports
+    (flagged,) = report.flagged
+    assert flagged[0].id == "subsidy" and flagged[1].parts_total == figures.convert(1.5, "万元", "万元")
+
+
+@pytest.mark.parametrize("value, parts, status", [
+    (10, [3.33, 3.33, 3.33], "ok"),  # rounding in the source is tolerated
+    (10, [3, 3, 3], "mismatch"),
+    (1.0, [0.5, 0.5], "ok"),
+])
+def test_figure_totals(value, parts, status):
+    figure = figures.Figure(id="x", what="测试", value=value, unit="人",
+                            parts=[figures.FigurePart(what=f"p{i}", value=v, unit="人") for i, v in enumerate(parts)])
+    assert figures.check(figure).status == status
+
+
+def test_unit_conversion():
+    assert figures.convert(1.25, "万元", "元") == 12500
+    assert figures.convertible("人次", "万人次") and not figures.convertible("人", "人次")
+    assert figures.format_number(1234567.0) == "1,234,567"
