@@ -106,6 +106,8 @@ def convert(model: type[M], value: Any, loaded: Loaded, at: tuple, shown: str) -
         problems = []
         for error in err.errors(include_url=False):
             loc = tuple(error["loc"])
+            if at + loc in loaded.reported:
+                continue  # the YAML reader already said what is wrong with this value
             line = loaded.line_of(at + loc)
             problems.append(Problem(path=shown, line=line, message=_rephrase(model, error, loc)))
         return None, problems
@@ -194,6 +196,8 @@ def _rephrase(model: type[BaseModel], error: dict, loc: tuple) -> str:
     if kind == "string_pattern_mismatch":
         if name.endswith("file"):
             return f"{name} must name a source file like 001_89d13becceec202a.txt (got {_show(value)})"
+        if name.endswith("phone"):
+            return f"{name} must be digits and dashes only (got {_show(value)})"
         return f"{name} must use only lowercase letters a-z, digits and single dashes (got {_show(value)})"
     if kind in {"string_too_short"}:
         return f"{name} must not be empty"

@@ -29,6 +29,7 @@ class Loaded:
 
     value: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    reported: set[Path_] = field(default_factory=set)  # paths whose value the reader rejected
 
     def line_of(self, path: Path_) -> int:
         """Line of `path`, or of its nearest ancestor that has one."""
@@ -91,7 +92,7 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Loaded | Non
         return Loaded(None, {(): first_line}), []
     builder = _Builder(shown, offset)
     value = builder.build(node, ())
-    return Loaded(value, builder.lines), builder.problems
+    return Loaded(value, builder.lines, builder.reported), builder.problems
 
 
 class _Builder:
@@ -102,6 +103,7 @@ class _Builder:
         self.offset = offset
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
+        self.reported: set[Path_] = set()
         self.constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
         yaml.constructor.SafeConstructor.__init__(self.constructor)
 
@@ -142,6 +144,7 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except ValueError:
             self._problem(node, f"date {node.value} must be a real calendar date (YYYY-MM-DD)")
+            self.reported.add(path)
             return None
 
     def _problem(self, node: yaml.Node, message: str) -> None:
