@@ -11,7 +11,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from youfu import feeds, figures, pages, siteinfo
+from youfu import feeds, figures, opendata, pages, siteinfo
 from youfu.catalog import load_catalog
 from youfu.pages import View, site_plan
 from youfu.problems import DataError
@@ -43,6 +43,8 @@ def on_config(config):
 def on_files(files: Files, config) -> Files:
     for page in _build["plan"].generated:
         files.append(File.generated(config, page.src_uri, content=page.markdown()))
+    for path, content in opendata.files(_build["catalog"]).items():
+        files.append(File.generated(config, path, content=content))
     urls = {f.src_uri: f.url for f in files.documentation_pages()}
     feed = feeds.atom(_build["catalog"], _build["info"], urls, config.site_url, config.site_name)
     files.append(File.generated(config, "feed.xml", content=_env(config).get_template(

@@ -2,6 +2,7 @@
 leaving localhost."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -49,16 +50,141 @@ def visit(browser, url: str):
     return page, errors, hosts
 
 
-@pytest.mark.parametrize("path", ["", "bureaus/", "bureaus/datong-city/", "sources/"])
+def one_page_of_each_kind() -> list[str]:
+    """Home, every index, and one page of every generated kind."""
+    from youfu.catalog import load_or_fail
+
+    catalog = load_or_fail(ROOT)
+    first = lambda items: next(iter(items))  # noqa: E731
+    report = first(catalog.reports)
+    return [
+        "", "about/", "sources/", "bureaus/", f"bureaus/{first(catalog.bureaus).id}/",
+        "reports/", report.src_uri.removesuffix(".md") + "/", "benefits/", "benefits/matrix/",
+        "benefits/glossary/", f"benefits/groups/{first(catalog.groups).id}/",
+        f"benefits/packages/{first(catalog.packages).id}/", "facilities/", "facilities/regions/",
+        f"facilities/{first(catalog.facilities).id}/", "blood/", "downloads/",
+    ]
+
+
+@pytest.mark.parametrize("path", one_page_of_each_kind())
 def test_page_loads_cleanly_and_stays_local(browser, base_url, path):
     page, errors, hosts = visit(browser, base_url + path)
     assert errors == []
     assert hosts <= {"127.0.0.1"}, f"requests left localhost: {hosts}"
     assert page.locator("h1").first.is_visible()
+    assert page.context.cookies() == []
     page.close()
 
 
 def test_home_page_shows_emergency_notice(browser, base_url):
     page, _, _ = visit(browser, base_url)
     assert "120" in page.locator(".admonition.danger").inner_text()
+    page.close()
+
+
+# ---------------------------------------------------------------------------
+# Filters whose state lives in the URL
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from youfu.catalog import load_or_fail
+
+    return load_or_fail(ROOT)
+
+
+def visible_keys(page) -> list[str]:
+    return sorted(page.eval_on_selector_all(
+        "[data-yf-item]", "els => els.filter(e => !e.hidden && e.offsetParent !== null).map(e => e.dataset.key)"))
+
+
+def _choose_matrix_case(catalog):
+    """A group and a province that select some, but not all, of the matrix cells."""
+    from youfu.pages import placed_items
+
+    placed = placed_items(catalog)
+    for group in catalog.groups:
+        for province in sorted({p.province for p in placed if p.province != "全国"}):
+            keys = sorted(f"{p.package.id}/{p.item.id}" for p in placed
+                          if group.id in p.reach.split() and p.province in (province, "全国"))
+            if keys and len(keys) < len(placed):
+                return group.id, province, keys
+    pytest.fail("the shipped data has no group and region that narrow the matrix")
+
+
+def test_matrix_filter_by_group_and_region_survives_reload(browser, base_url, catalog):
+    group, province, expected = _choose_matrix_case(catalog)
+    page, errors, _ = visit(browser, base_url + "benefits/matrix/")
+    page.select_option("select[name=group]", group)
+    page.select_option("select[name=region]", province)
+    assert visible_keys(page) == expected
+    assert f"group={group}" in page.url
+    page.reload(wait_until="networkidle")
+    assert page.locator("select[name=group]").input_value() == group
+    assert visible_keys(page) == expected
+    assert errors == []
+    page.close()
+
+
+def test_directory_filter_by_service_and_region_survives_reload(browser, base_url, catalog):
+    regions = {f.id: catalog.region_of(f).province_label for f in catalog.facilities}
+    service, province = next(
+        (s, regions[f.id]) for f in catalog.facilities for s in f.services
+        if 0 < sum(1 for g in catalog.facilities if s in g.services and regions[g.id] == regions[f.id])
+        < len(catalog.facilities))
+    expected = sorted(f.id for f in catalog.facilities if service in f.services and regions[f.id] == province)
+    page, errors, _ = visit(browser, base_url + "facilities/")
+    page.select_option("select[name=service]", service)
+    page.select_option("select[name=region]", province)
+    assert visible_keys(page) == expected
+    url = page.url
+    page.close()
+    page, errors2, _ = visit(browser, url)
+    assert visible_keys(page) == expected
+    assert errors == errors2 == []
+    page.close()
+
+
+def test_filter_with_no_match_shows_a_helpful_message(browser, base_url, catalog):
+    page, _, _ = visit(browser, base_url + "benefits/matrix/?group=blood-donor&region=%E4%B8%8D%E5%AD%98%E5%9C%A8")
+    # An unknown region in the URL is ignored rather than hiding everything.
+    assert page.locator("select[name=region]").input_value() == ""
+    page.select_option("select[name=region]", index=page.locator("select[name=region] option").count() - 1)
+    if not visible_keys(page):
+        assert page.locator("[data-yf-empty]").is_visible()
+    page.close()
+
+
+def test_directory_is_usable_on_a_360px_phone(browser, base_url):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(base_url + "facilities/", wait_until="networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"page scrolls sideways on a phone ({width}px)"
+    assert page.locator("select[name=service]").is_visible()
+    page.close()
+
+
+def test_facility_card_prints_on_one_a4_page(browser, base_url, catalog):
+    facility = next(iter(catalog.facilities))
+    page = browser.new_page()
+    page.goto(base_url + f"facilities/{facility.id}/", wait_until="networkidle")
+    page.evaluate("document.documentElement.setAttribute('data-yf-printing', '')")  # what the button does
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert page.locator(".yf-card").is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.close()
+
+
+def test_group_checklist_prints_on_one_a4_page(browser, base_url, catalog):
+    group = next(iter(catalog.groups))
+    page = browser.new_page()
+    page.goto(base_url + f"benefits/groups/{group.id}/", wait_until="networkidle")
+    page.evaluate("document.documentElement.setAttribute('data-yf-printing', '')")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     page.close()

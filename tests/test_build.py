@@ -77,3 +77,144 @@ def test_broken_data_fails_cleanly_and_leaves_site_untouched(site_copy, tmp_path
     assert re.search(r"data/bureaus\.yml:\d+: level must be one of", result.stderr)
     assert re.search(r"data/bureaus\.yml:\d+: region is required", result.stderr)
     assert (out / "keep.txt").read_text(encoding="utf-8") == "previous site"
+
+
+# ---------------------------------------------------------------------------
+# Reports: pages, archives, feed, sitemap, invariants
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from youfu.catalog import load_or_fail
+
+    return load_or_fail(ROOT)
+
+
+def test_every_report_page_shows_source_and_update(site, catalog):
+    assert len(catalog.reports) > 0
+    for report in catalog.reports:
+        html = read(site, report.src_uri.removesuffix(".md") + "/index.html")
+        assert report.meta.title in html
+        assert 'id="sources"' in html and f"资料{report.meta.sources[0].number}" in html
+        assert "本页最后更新" in html
+        if report.meta.year_inferred:
+            assert "年份是推断的" in html
+
+
+def test_flagged_figures_are_shown_not_corrected(site, catalog):
+    flagged = [(r, f) for r in catalog.reports for f, _ in r.flagged]
+    assert flagged, "the sources hold known discrepancies (e.g. the Yangzhou unit slip)"
+    for report, figure in flagged:
+        html = read(site, report.src_uri.removesuffix(".md") + "/index.html")
+        assert f'id="discrepancy-{figure.id}"' in html
+
+
+def test_nav_does_not_list_reports(site, catalog):
+    html = read(site, "index.html")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+    nav = nav[: nav.index("</nav>")]
+    for report in catalog.reports:
+        assert report.meta.title not in nav
+
+
+def test_every_source_document_is_cited_by_a_report(catalog):
+    cited = {ref.file for r in catalog.reports for ref in r.meta.sources}
+    assert cited == {doc.file for doc in catalog.sources}
+
+
+def test_every_source_piece_is_covered_by_a_report(catalog):
+    covered = {(ref.file, ref.part) for r in catalog.reports for ref in r.meta.sources}
+    expected = {(doc.file, part) for doc in catalog.sources for part in doc.parts}
+    assert expected - covered == set()
+
+
+def test_atom_feed_is_valid_and_lists_every_report(site, catalog):
+    import xml.etree.ElementTree as ET
+
+    tree = ET.parse(site / "feed.xml")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = tree.getroot().findall("a:entry", ns)
+    assert len(entries) == len(catalog.reports)
+    titles = {e.find("a:title", ns).text for e in entries}
+    assert titles == {r.meta.title for r in catalog.reports}
+    for entry in entries:
+        href = entry.find("a:link", ns).get("href")
+        assert (site / href / "index.html").exists(), href
+
+
+def test_sitemap_lists_every_report_when_site_url_is_set(tmp_path, catalog, monkeypatch):
+    import xml.etree.ElementTree as ET
+
+    monkeypatch.setenv("YOUFU_SITE_URL", "https://example.org/youfu/")
+    result = build(ROOT, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    root = ET.parse(tmp_path / "site" / "sitemap.xml").getroot()
+    locs = {el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    for report in catalog.reports:
+        assert f"https://example.org/youfu/{report.src_uri.removesuffix('.md')}/" in locs
+    feed = (tmp_path / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert 'href="https://example.org/youfu/reports/' in feed
+
+
+def test_year_and_topic_archives(site, catalog):
+    from youfu import pages
+
+    for report in catalog.reports:
+        year_page = read(site, pages.year_uri(report.meta.year).removesuffix(".md") + "/index.html")
+        assert report.meta.title in year_page
+        for topic in report.meta.topics:
+            assert report.meta.title in read(site, pages.topic_uri(topic).removesuffix(".md") + "/index.html")
+
+
+# ---------------------------------------------------------------------------
+# Benefits, facilities, open data
+# ---------------------------------------------------------------------------
+
+
+def test_every_group_package_and_facility_has_a_page(site, catalog):
+    for group in catalog.groups:
+        assert group.name in read(site, f"benefits/groups/{group.id}/index.html")
+    for package in catalog.packages:
+        html = read(site, f"benefits/packages/{package.id}/index.html")
+        assert package.title in html and "最后核实" in html and "请先向医院" in html
+    for facility in catalog.facilities:
+        html = read(site, f"facilities/{facility.id}/index.html")
+        assert facility.name in html and "就医前准备卡" in html
+        if facility.phone is None:
+            assert "未公布" in html
+
+
+def test_every_local_item_cites_a_source_and_every_matrix_cell_links_to_a_record(site, catalog):
+    for package in catalog.packages:
+        for item in package.items:
+            if package.scope == "local":
+                assert package.item_sources(item), f"{package.id}/{item.id} cites no source"
+            else:
+                assert item.legal or package.legal
+    html = read(site, "benefits/matrix/index.html")
+    keys = re.findall(r'data-key="([^"]+)"', html)
+    assert sorted(keys) == sorted(f"{p.id}/{i.id}" for p in catalog.packages for i in p.items)
+    for package_id, item_id in (k.split("/") for k in keys):
+        assert f'id="item-{item_id}"' in read(site, f"benefits/packages/{package_id}/index.html")
+
+
+def test_open_data_round_trip(site, catalog):
+    import csv
+    import io
+    import json
+
+    from youfu import opendata
+
+    for dataset in opendata.DATASETS:
+        expected = dataset.rows(catalog)
+        assert json.loads(read(site, f"downloads/{dataset.name}.json")) == expected
+        raw = (site / f"downloads/{dataset.name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with a BOM for Excel"
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert len(rows) == len(expected)
+        for row, record in zip(rows, expected):
+            for column in opendata.columns(dataset):
+                assert row[column] == opendata.cell(record.get(column)), (dataset.name, column)
+        schema = json.loads(read(site, f"downloads/{dataset.name}.schema.json"))
+        assert schema["type"] == "array"

@@ -68,8 +68,15 @@
   function init() {
     document.querySelectorAll("[data-yf-filter]").forEach(setupFilter);
     document.querySelectorAll("[data-yf-verified]").forEach(markStale);
+    /* Print only the printable part (card or checklist), without navigation chrome. */
     document.querySelectorAll("[data-yf-print]").forEach(function (button) {
-      button.addEventListener("click", function () { window.print(); });
+      button.addEventListener("click", function () {
+        document.documentElement.setAttribute("data-yf-printing", "");
+        window.print();
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      document.documentElement.removeAttribute("data-yf-printing");
     });
   }
 

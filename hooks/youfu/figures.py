@@ -32,7 +32,7 @@ _SCALE: dict[str, tuple[str, int]] = {
 
 class FigurePart(Record):
     what: Text = Field(description="分项名称")
-    value: Number = Field(description="数值（按原文）")
+    value: Number | None = Field(description="数值（按原文）；原文隐去或无法辨认时写 null")
     unit: Unit = Field(description="单位")
 
 
@@ -51,7 +51,7 @@ class Figure(Record):
 class FigureCheck:
     """The outcome of checking one figure's parts."""
 
-    status: Literal["ok", "no-parts", "mismatch", "unit"]
+    status: Literal["ok", "no-parts", "incomplete", "mismatch", "unit"]
     parts_total: Decimal | None = None  # in the figure's own unit
     message: str = ""
 
@@ -79,6 +79,8 @@ def check(figure: Figure) -> FigureCheck:
             return FigureCheck(status="unit", message=(
                 f"figure {figure.id}: part {part.what} is in {part.unit}, which must convert to "
                 f"the total's unit {figure.unit}"))
+    if any(p.value is None for p in figure.parts):
+        return FigureCheck(status="incomplete")
     total = sum((convert(p.value, p.unit, figure.unit) for p in figure.parts), Decimal(0))
     stated = Decimal(str(figure.value))
     if abs(total - stated) <= _tolerance(figure):
@@ -91,7 +93,7 @@ def check(figure: Figure) -> FigureCheck:
 def _tolerance(figure: Figure) -> Decimal:
     """Whole numbers must add up exactly; decimals may be off by half a unit of the
     finest place written, once per part (rounding in the source)."""
-    places = max(_decimals(v) for v in [figure.value, *(p.value for p in figure.parts)])
+    places = max(_decimals(v) for v in [figure.value, *(p.value for p in figure.parts)] if v is not None)
     if places == 0:
         return Decimal(0)
     return Decimal(len(figure.parts)) * Decimal("0.5") * Decimal(10) ** -places

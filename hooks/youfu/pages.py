@@ -56,6 +56,11 @@ def site_plan(catalog: Catalog) -> SitePlan:
     _plan_reports(plan, catalog)
     _plan_benefits(plan, catalog)
     _plan_facilities(plan, catalog)
+    _plan_downloads(plan, catalog)
+    plan.views["index.md"] = View(template="home.html", context={
+        "counts": {"groups": len(catalog.groups), "packages": len(catalog.packages),
+                   "facilities": len(catalog.facilities), "blood_rules": len(catalog.blood_rules),
+                   "reports": len(catalog.reports), "bureaus": len(catalog.bureaus)}})
     return plan
 
 
@@ -351,3 +356,17 @@ def _region_rows(ordered, regions) -> list[tuple[str, int, dict[str, int]]]:
             per_service[service] = per_service.get(service, 0) + 1
         rows[label] = (count + 1, per_service)
     return [(label, count, per) for label, (count, per) in rows.items()]
+
+
+# ---------------------------------------------------------------------------
+# Open data
+# ---------------------------------------------------------------------------
+
+
+def _plan_downloads(plan: SitePlan, catalog: Catalog) -> None:
+    from . import opendata
+
+    entries = [(d, len(d.rows(catalog)), opendata.dictionary(d)) for d in opendata.DATASETS]
+    plan.add("downloads/index.md", "开放数据下载", "downloads.html",
+             "本站全部数据的 JSON、CSV 下载，以及 JSON Schema 和中文数据字典。",
+             entries=entries)

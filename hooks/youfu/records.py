@@ -109,7 +109,9 @@ def convert(model: type[M], value: Any, loaded: Loaded, at: tuple, shown: str) -
             if at + loc in loaded.reported:
                 continue  # the YAML reader already said what is wrong with this value
             line = loaded.line_of(at + loc)
-            problems.append(Problem(path=shown, line=line, message=_rephrase(model, error, loc)))
+            problem = Problem(path=shown, line=line, message=_rephrase(model, error, loc))
+            if problem not in problems:  # a union reports each branch; say it once
+                problems.append(problem)
         return None, problems
 
 
@@ -176,6 +178,8 @@ _EXPECTED = {
 
 def _rephrase(model: type[BaseModel], error: dict, loc: tuple) -> str:
     kind = error["type"]
+    if kind in {"int_type", "float_type"} and ("int" in loc or "float" in loc):
+        kind = "float_type"  # int-or-float: one message, "must be a number"
     # pydantic adds the chosen union branch to loc ("str", "function-after[...]"); drop it
     loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"str", "int", "float", "none"})))
     name = _name(loc)

@@ -1,0 +1,159 @@
+"""Open data: every dataset as JSON and CSV, with its JSON Schema and a data dictionary.
+
+Everything here is made from the same typed records as the pages. CSV is UTF-8 with
+a BOM (so Excel opens Chinese text correctly); list values are joined with "；" and
+nested records are written in one cell. The JSON Schemas come from the models, so
+the schema in `schemas/` (for editors) and the one published cannot drift apart.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+from . import benefits, bureaus, facilities, reports, sources
+from .catalog import Catalog
+
+LIST_SEP = "；"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dataset:
+    name: str  # file stem: bureaus, facilities …
+    title: str  # Chinese title
+    model: type[BaseModel]
+    rows: Callable[[Catalog], list[dict[str, Any]]]  # JSON-ready records
+    data_file: str  # where editors change it
+
+
+def _dump(records) -> list[dict[str, Any]]:
+    return [r.model_dump(mode="json") for r in records]
+
+
+def _facilities(catalog: Catalog) -> list[dict[str, Any]]:
+    out = []
+    for facility in catalog.facilities:
+        row = facility.model_dump(mode="json")
+        region = catalog.region_of(facility)
+        row["region"] = region.model_dump(mode="json") if region else None
+        out.append(row)
+    return out
+
+
+def _reports(catalog: Catalog) -> list[dict[str, Any]]:
+    out = []
+    for report in sorted(catalog.reports, key=lambda r: r.src_uri):
+        row = {"id": report.id, "path": f"content/{report.src_uri}"}
+        row.update(report.meta.model_dump(mode="json"))
+        out.append(row)
+    return out
+
+
+class ReportRecord(reports.ReportMeta):
+    """A report as published: its front matter plus where it lives."""
+
+    id: str
+    path: str
+
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(name="bureaus", title="卫生部门", model=bureaus.Bureau,
+            rows=lambda c: _dump(c.bureaus), data_file=bureaus.FILE),
+    Dataset(name="groups", title="优抚对象群体", model=benefits.Group,
+            rows=lambda c: _dump(c.groups), data_file=benefits.GROUPS_FILE),
+    Dataset(name="legal", title="法律依据", model=benefits.LegalInstrument,
+            rows=lambda c: _dump(c.legal), data_file=benefits.LEGAL_FILE),
+    Dataset(name="benefits", title="优待项目", model=benefits.Package,
+            rows=lambda c: _dump(c.packages), data_file=benefits.BENEFITS_FILE),
+    Dataset(name="facilities", title="医院与机构", model=facilities.Facility,
+            rows=_facilities, data_file=facilities.FACILITIES_FILE),
+    Dataset(name="blood_rules", title="用血优先规定", model=facilities.BloodRule,
+            rows=lambda c: _dump(c.blood_rules), data_file=facilities.BLOOD_FILE),
+    Dataset(name="glossary", title="名词解释", model=benefits.Term,
+            rows=lambda c: _dump(c.glossary), data_file=benefits.GLOSSARY_FILE),
+    Dataset(name="sources", title="资料来源", model=sources.SourceDoc,
+            rows=lambda c: _dump(c.sources), data_file=sources.FILE),
+    Dataset(name="reports", title="工作报告（元数据与关键数字）", model=ReportRecord,
+            rows=_reports, data_file=reports.FOLDER + "/<部门>/<年份>-<文种>.md"),
+)
+
+# ---------------------------------------------------------------------------
+# Formats
+# ---------------------------------------------------------------------------
+
+
+def to_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def cell(value: Any) -> str:
+    """One CSV cell: lists joined with ；, mappings as key=value, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEP.join(cell(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(f"{k}={cell(v)}" for k, v in value.items() if v not in (None, [], ""))
+    return str(value)
+
+
+def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def columns(dataset: Dataset) -> list[str]:
+    return list(dataset.model.model_fields)
+
+
+def schema(dataset: Dataset) -> str:
+    doc = dataset.model.model_json_schema(mode="validation")
+    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": dataset.title,
+           "type": "array", "items": doc}
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldDoc:
+    name: str
+    type: str
+    required: bool
+    description: str
+
+
+def dictionary(dataset: Dataset) -> list[FieldDoc]:
+    """The data dictionary: each top-level field with its description."""
+    out = []
+    for name, info in dataset.model.model_fields.items():
+        out.append(FieldDoc(name=name, type=_type_name(info.annotation), required=info.is_required(),
+                            description=info.description or ""))
+    return out
+
+
+def _type_name(annotation: Any) -> str:
+    text = getattr(annotation, "__name__", None) or str(annotation)
+    text = text.replace("typing.", "").replace("youfu.", "")
+    for module in ("records.", "figures.", "benefits.", "facilities.", "bureaus.", "sources.", "reports."):
+        text = text.replace(module, "")
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def files(catalog: Catalog) -> dict[str, str | bytes]:
+    """Every download, by its path in the site."""
+    out: dict[str, str | bytes] = {}
+    for dataset in DATASETS:
+        rows = dataset.rows(catalog)
+        out[f"downloads/{dataset.name}.json"] = to_json(rows)
+        out[f"downloads/{dataset.name}.csv"] = to_csv(rows, columns(dataset))
+        out[f"downloads/{dataset.name}.schema.json"] = schema(dataset)
+    return out
