@@ -23,7 +23,7 @@ BUREAUS_YML = """\
 - id: test-city
   name: 测试市卫生局
   level: city
-  region: {province: 测试省, city: 测试市, county: null}
+  region: {province: 江苏省, city: 测试市, county: null}
   sources:
     - {file: 001_89d13becceec202a.txt, part: 篇1, where: 第一段}
 """

@@ -91,7 +91,7 @@ def test_valid_benefit_data(repo):
     assert problems == []
     (package,) = catalog.packages
     assert [i.label for i in package.items] == ["四优先", "七减"]
-    assert catalog.region_of(catalog.facilities.get("test-hospital")).label == "测试省测试市"
+    assert catalog.region_of(catalog.facilities.get("test-hospital")).label == "江苏省测试市"
 
 
 CASES = {
@@ -102,6 +102,10 @@ CASES = {
          "优抚门诊, 优抚病房, 征兵体检定点, 优先用血, 惠民医院, 惠民门诊, 部队体检, 驻军饮水卫生, 驻军食品卫生, "
          "传染病防控协作, 义诊巡诊, 对口支援 or 健康档案 (got \"军人食堂\")",
          "data/facilities.yml:6: key town is not allowed in region; allowed keys: province, city, county"]),
+    "unknown province": (
+        {"facilities": FACILITY.replace("  last_verified", "  region: {province: 江苏, city: 扬州市}\n  last_verified")},
+        ["data/facilities.yml:6: region.province must be the full name of a province-level region, like 江苏省 "
+         "(did you mean 江苏省?)"]),
     "invented-looking phone and impossible date": (
         {"facilities": FACILITY.replace("  last_verified: 2026-11-22",
                                         "  phone: 电话待查\n  last_verified: 2026-02-30")},

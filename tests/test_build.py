@@ -218,3 +218,46 @@ def test_open_data_round_trip(site, catalog):
                 assert row[column] == opendata.cell(record.get(column)), (dataset.name, column)
         schema = json.loads(read(site, f"downloads/{dataset.name}.schema.json"))
         assert schema["type"] == "array"
+
+
+def test_bureau_chart_of_a_figure_across_years(site_copy, tmp_path):
+    """Two reports of one bureau with the same figure id make a build-time SVG chart."""
+    bureaus = site_copy / "data/bureaus.yml"
+    bureaus.write_text(bureaus.read_text(encoding="utf-8") + """
+- id: sample-city
+  name: 示例市卫生局
+  level: city
+  region: {province: 江苏省, city: 示例市}
+  sample: true
+  sources: [{file: 001_89d13becceec202a.txt, part: 篇1, where: 示例}]
+""", encoding="utf-8")
+    for year, value, kind in ((2014, 120, "计划"), (2015, 150, "总结")):
+        path = site_copy / f"content/reports/sample-city/{year}-x.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"""---
+title: 示例市{year}年报告
+bureau: sample-city
+year: {year}
+kind: {kind}
+topics: [征兵体检]
+sample: true
+sources: [{{file: 001_89d13becceec202a.txt, part: 篇1, where: 示例}}]
+figures:
+  - {{id: exams, what: 征兵体检人数, value: {value}, unit: 人}}
+---
+
+## 背景
+
+示例正文。
+""", encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(site_copy, out)
+    assert result.returncode == 0, result.stderr
+    html = (out / "bureaus/sample-city/index.html").read_text(encoding="utf-8")
+    chart = html[html.index("<figure class=\"yf-chart\""):]
+    svg = chart[: chart.index("</svg>")]
+    assert svg.count("<rect") == 2 and "2014年：120人" in svg and "2015年：150人" in svg
+    assert html.index("示例市2015年报告") < html.index("示例市2014年报告"), "timeline is newest first"
+    # A plan and the summary of the same year link to each other; different years do not.
+    plan = (out / "reports/sample-city/2014-x/index.html").read_text(encoding="utf-8")
+    assert "同一部门同一年" not in plan

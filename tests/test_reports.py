@@ -118,3 +118,18 @@ def test_unit_conversion():
     assert figures.convert(1.25, "万元", "元") == 12500
     assert figures.convertible("人次", "万人次") and not figures.convertible("人", "人次")
     assert figures.format_number(1234567.0) == "1,234,567"
+
+
+def test_plan_and_summary_of_the_same_year_are_companions(repo):
+    from youfu.pages import companions
+
+    plan = GOOD.replace("kind: 总结", "kind: 计划").replace("测试市卫生局2014年工作总结", "测试市卫生局2014年工作计划")
+    root = repo({P: GOOD, "content/reports/test-city/2014-jihua.md": plan,
+                 "content/reports/test-city/2015-zongjie.md": GOOD.replace("year: 2014", "year: 2015")})
+    catalog, problems = load_catalog(root)
+    assert problems == []
+    by_title = {r.meta.title: r for r in catalog.reports}
+    summary_2014 = next(r for r in catalog.reports if r.src_uri.endswith("2014-zongjie.md"))
+    assert [r.meta.title for r in companions(catalog, summary_2014)] == ["测试市卫生局2014年工作计划"]
+    assert [r.src_uri for r in companions(catalog, by_title["测试市卫生局2014年工作计划"])] == [
+        "reports/test-city/2014-zongjie.md"]

@@ -15,7 +15,7 @@ def test_valid_data_has_no_problems(repo):
     catalog, problems = load_catalog(repo())
     assert problems == []
     assert [b.id for b in catalog.bureaus] == ["test-city"]
-    assert catalog.bureaus.get("test-city").region.label == "测试省测试市"
+    assert catalog.bureaus.get("test-city").region.label == "江苏省测试市"
 
 
 CASES = {

@@ -286,6 +286,12 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
              "按群体、优待类别和地区对照各地的就医优待，每一格都链接到出处。",
              places=places, types=types, provinces=sorted({p.province for p in placed}, key=_province_key),
              **common)
+    plan.add("benefits/legal.md", "法律依据", "legal.html",
+             "与军人、优抚对象就医和用血优待有关的全国性法律法规和文件。",
+             laws=list(catalog.legal),
+             citing={law.id: [p for p in catalog.packages
+                              if any(r.law == law.id for r in [*p.legal, *(x for i in p.items for x in i.legal)])]
+                     for law in catalog.legal})
     plan.add("benefits/glossary.md", "名词解释", "glossary.html",
              "四优先、六优先、两免、三免、三减半、七减、一站式结算、绿色通道等词语的通俗解释。",
              terms=list(catalog.glossary))

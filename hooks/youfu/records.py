@@ -69,8 +69,27 @@ Sources = Annotated[list[SourceRef], Field(min_length=1, description="出处，�
 Inferences = Annotated[list[Inference], Field(default_factory=list, description="推断的值及依据")]
 
 
+PROVINCES = (
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
+    "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
+    "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
+    "宁夏回族自治区", "新疆维吾尔自治区", "台湾省", "香港特别行政区", "澳门特别行政区",
+)
+
+
+def _province(name: str) -> str:
+    if name not in PROVINCES:
+        close = difflib.get_close_matches(name, PROVINCES, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"must be the full name of a province-level region, like 江苏省{hint}")
+    return name
+
+
+Province = Annotated[str, AfterValidator(_province)]
+
+
 class Region(Record):
-    province: Text | None = Field(default=None, description="省级（未知时为 null）")
+    province: Province | None = Field(default=None, description="省级全称，如 江苏省（未知时为 null）")
     city: Text | None = Field(default=None, description="地市级（未知或不适用时为 null）")
     county: Text | None = Field(default=None, description="区县级（未知或不适用时为 null）")
 
