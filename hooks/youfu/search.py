@@ -1,0 +1,250 @@
+"""Site search: a sharded index of Han unigrams and bigrams, fetched on demand.
+
+Why not Material's built-in search: it ships one JSON index to every page (tens of
+MB at thousands of reports), misses sub-words (通道 in 绿色通道) and Traditional
+input. Here every page is cut into sections; text is folded (Traditional →
+Simplified, full-width → ASCII, lower case) and indexed as single Han characters,
+adjacent Han pairs, and whole ASCII words/numbers (so 2014年 is "2014" + "年" and
+the pair "2014年"). Postings live in small script files (`idx/t/*.js`) that the
+search page loads with `<script>` tags, which works on any static host, under a
+sub-path and from `file://`. Only the shards a query needs are fetched.
+
+Pure Python: `collect(...)` turns one rendered page into a `SearchDoc`;
+`build(docs)` returns {relative path: file text}; the hook writes them.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+import zlib
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+INDEX_DIR = "search/idx"
+DOCS_PER_CHUNK = 20  # page metadata travels in chunks of this many pages
+MAX_TF = 63
+
+# ---------------------------------------------------------------------------
+# Folding and tokenising (the client does the same in search.js)
+# ---------------------------------------------------------------------------
+
+
+@functools.cache
+def t2s_table() -> dict[int, str]:
+    """Traditional → Simplified, character by character (OpenCC's table)."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and len(parts[0]) == 1:
+            simple = parts[1].split(" ")[0]
+            if len(simple) == 1 and simple != parts[0]:
+                table[ord(parts[0])] = simple
+    return table
+
+
+_WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_WIDE[0x3000] = 0x20
+
+
+def fold(text: str) -> str:
+    return text.translate(_WIDE).translate(t2s_table()).lower()
+
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(f"[{HAN}]+|[0-9a-z]+")
+
+
+def units(text: str) -> list[list[str]]:
+    """Runs of units: each Han character is a unit, each ASCII word or number is one.
+    Units in one run are adjacent (no space or punctuation between them)."""
+    runs: list[list[str]] = []
+    last_end = -1
+    for match in _RUNS.finditer(text):
+        token = match.group(0)
+        pieces = list(token) if not token[0].isascii() else [token]
+        if match.start() == last_end and runs:
+            runs[-1].extend(pieces)
+        else:
+            runs.append(pieces)
+        last_end = match.end()
+    return runs
+
+
+def terms(folded: str) -> Counter:
+    counts: Counter = Counter()
+    for run in units(folded):
+        counts.update(run)
+        if len(run) > 1:
+            counts.update(map(str.__add__, run, run[1:]))
+    return counts
+
+
+# ---------------------------------------------------------------------------
+# Documents
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    anchor: str
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchDoc:
+    url: str  # relative to the site root, e.g. "reports/x/2014-zongjie/"
+    title: str
+    kind: str  # 报告 / 机构 / 优待 / 部门 / 页面
+    sections: list[Section]
+    bureau: str | None = None  # bureau id
+    year: int | None = None
+    doc_kind: str | None = None  # report kind (总结, 计划 …)
+    topics: tuple[str, ...] = ()
+    region: str | None = None  # province label
+    sub: str = ""  # one line under the title: bureau · year · kind
+
+
+_HEADING = re.compile(r"<h([1-6])[^>]*?(?:\bid=\"([^\"]*)\")?[^>]*>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_DROP = re.compile(r"<(script|style|svg|form|nav)\b.*?</\1>|<a class=\"headerlink\".*?</a>", re.S)
+
+
+def sections_of(page_html: str) -> list[Section]:
+    """Cut rendered page HTML into sections at headings that have an id."""
+    body = _DROP.sub(" ", page_html)
+    out: list[Section] = []
+    anchor, heading, start = "", "", 0
+    for match in _HEADING.finditer(body):
+        if match.group(2) or match.group(1) == "1":
+            out.append(Section(anchor=anchor, heading=heading, text=_plain(body[start:match.start()])))
+            anchor = match.group(2) or ""
+            heading = _plain(match.group(3))
+            start = match.end()
+    out.append(Section(anchor=anchor, heading=heading, text=_plain(body[start:])))
+    return [s for s in out if s.text or s.heading]
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+# ---------------------------------------------------------------------------
+# Index files
+# ---------------------------------------------------------------------------
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _varint(number: int) -> str:
+    """5 bits a character; the 6th bit says 'more follows'."""
+    out = []
+    while True:
+        low, number = number & 31, number >> 5
+        out.append(_B64[low | (32 if number else 0)])
+        if not number:
+            return "".join(out)
+
+
+def encode_postings(docs: array, tfs: array) -> str:
+    previous, parts = -1, []
+    for doc, tf in zip(docs, tfs):
+        parts.append(_varint(doc - previous - 1) + _B64[min(tf, MAX_TF)])
+        previous = doc
+    return "".join(parts)
+
+
+T2S_SHARDS = 32
+
+
+def shard_of(term: str, shards: int) -> int:
+    """Title terms ("^通道") share the shard of the plain term, so one fetch serves both."""
+    return zlib.crc32(term.removeprefix("^").encode("utf-8")) % shards
+
+
+def shard_count(doc_count: int) -> int:
+    """About one shard per two pages, a power of two between 16 and 4096: a query
+    fetches little beyond the posting lists of its own terms."""
+    target = max(16, min(4096, doc_count // 2))
+    return 1 << (target.bit_length() - 1)
+
+
+@dataclass
+class Index:
+    docs: list[SearchDoc] = field(default_factory=list)
+
+    def files(self) -> dict[str, str]:
+        docs = sorted(self.docs, key=lambda d: d.url)
+        postings: dict[str, tuple[array, array]] = {}
+        for number, doc in enumerate(docs):
+            counts = terms(fold(" ".join([doc.title, *(s.heading + " " + s.text for s in doc.sections)])))
+            counts.update({"^" + t: c for t, c in terms(fold(doc.title)).items()})
+            for term, count in counts.items():
+                entry = postings.get(term)
+                if entry is None:
+                    entry = postings[term] = (array("I"), array("B"))
+                entry[0].append(number)
+                entry[1].append(min(count, MAX_TF))
+        shards = shard_count(len(docs))
+        out: dict[str, str] = {}
+        grouped: dict[int, dict[str, str]] = {}
+        for term in sorted(postings):
+            doc_ids, tfs = postings[term]
+            grouped.setdefault(shard_of(term, shards), {})[term] = encode_postings(doc_ids, tfs)
+        for number in range(shards):
+            out[f"{INDEX_DIR}/t/{number}.js"] = _script("t", number, grouped.get(number, {}))
+        facets = _facets(docs)
+        for start in range(0, len(docs), DOCS_PER_CHUNK):
+            chunk = docs[start:start + DOCS_PER_CHUNK]
+            out[f"{INDEX_DIR}/d/{start // DOCS_PER_CHUNK}.js"] = _script(
+                "d", start // DOCS_PER_CHUNK, [[d.url, d.title, d.sub, d.kind] for d in chunk])
+        for number, doc in enumerate(docs):
+            out[f"{INDEX_DIR}/x/{number}.js"] = _script(
+                "x", number, [[s.anchor, s.heading, s.text] for s in doc.sections])
+        out[f"{INDEX_DIR}/facets.js"] = _script("f", 0, facets)
+        out[f"{INDEX_DIR}/meta.js"] = _script("m", 0, {
+            "docs": len(docs), "shards": shards, "chunk": DOCS_PER_CHUNK, "version": 1,
+            "t2s_shards": T2S_SHARDS})
+        t2s: dict[int, list[str]] = {}
+        for code, simple in sorted(t2s_table().items()):
+            t2s.setdefault(code % T2S_SHARDS, []).append(chr(code) + simple)
+        for number in range(T2S_SHARDS):
+            out[f"{INDEX_DIR}/s/{number}.js"] = _script("s", number, "".join(t2s.get(number, [])))
+        return out
+
+
+def _facets(docs: list[SearchDoc]) -> dict:
+    """Filter values per page, as small integers into value lists (loaded only when filtering)."""
+    def values(get) -> list:
+        return sorted({v for d in docs for v in get(d) if v})
+
+    bureaus = values(lambda d: [d.bureau])
+    regions = values(lambda d: [d.region])
+    kinds = values(lambda d: [d.doc_kind])
+    topics = values(lambda d: d.topics)
+    return {
+        "bureaus": bureaus, "regions": regions, "kinds": kinds, "topics": topics,
+        "rows": [[d.year or 0, _pos(bureaus, d.bureau), _pos(regions, d.region), _pos(kinds, d.doc_kind),
+                  sum(1 << topics.index(t) for t in d.topics)] for d in docs],
+    }
+
+
+def _pos(values: list, value) -> int:
+    return values.index(value) if value in values else -1
+
+
+def _script(kind: str, number: int, payload) -> str:
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"__yfSearch.load({json.dumps(kind)},{number},{data});\n"
+
+
+def build(docs: Iterable[SearchDoc]) -> dict[str, str]:
+    return Index(docs=list(docs)).files()
