@@ -11,7 +11,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from youfu import feeds, figures, opendata, pages, siteinfo
+from youfu import feeds, figures, opendata, pages, search, siteinfo
 from youfu.catalog import load_catalog
 from youfu.pages import View, site_plan
 from youfu.problems import DataError
@@ -36,7 +36,8 @@ def on_config(config):
             log.error(line)
         raise Abort("数据有误，未生成网站（data errors above; the site was not built）")
     _build.clear()
-    _build.update(root=root, catalog=catalog, plan=site_plan(catalog), info=siteinfo.collect(root, catalog))
+    _build.update(root=root, catalog=catalog, plan=site_plan(catalog), info=siteinfo.collect(root, catalog),
+                  search_docs=[], own_search=not _material_search_enabled(config))
     return config
 
 
@@ -64,12 +65,34 @@ def on_page_content(html: str, page, config, files: Files) -> str:
 
 def on_page_context(context, page, config, nav):
     context["youfu"] = _build["info"]
+    if _build["own_search"] and page.file.src_uri not in NOT_SEARCHED:
+        meta = pages.search_meta(_build["catalog"], _build["plan"], page.file.src_uri)
+        _build["search_docs"].append(search.SearchDoc(
+            url=page.url, title=page.title or "", sections=search.sections_of(page.content or ""), **meta))
     return context
+
+
+def on_post_build(config):
+    if not _build["own_search"]:
+        return
+    site = Path(config.site_dir)
+    for relative, text in search.build(_build["search_docs"]).items():
+        path = site / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
+
+
+NOT_SEARCHED = {"search/index.md", "404.md"}
+
+
+def _material_search_enabled(config) -> bool:
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    return bool(plugin and plugin.config.enabled)
 
 
 def _env(config):

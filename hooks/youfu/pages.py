@@ -57,6 +57,7 @@ def site_plan(catalog: Catalog) -> SitePlan:
     _plan_benefits(plan, catalog)
     _plan_facilities(plan, catalog)
     _plan_downloads(plan, catalog)
+    _plan_search(plan, catalog)
     plan.views["index.md"] = View(template="home.html", context={
         "counts": {"groups": len(catalog.groups), "packages": len(catalog.packages),
                    "facilities": len(catalog.facilities), "blood_rules": len(catalog.blood_rules),
@@ -362,6 +363,45 @@ def _region_rows(ordered, regions) -> list[tuple[str, int, dict[str, int]]]:
             per_service[service] = per_service.get(service, 0) + 1
         rows[label] = (count + 1, per_service)
     return [(label, count, per) for label, (count, per) in rows.items()]
+
+
+# ---------------------------------------------------------------------------
+# Search page (the index itself is written by the hook after the build)
+# ---------------------------------------------------------------------------
+
+
+def _plan_search(plan: SitePlan, catalog: Catalog) -> None:
+    ordered = sorted(catalog.bureaus, key=_bureau_order)
+    plan.add("search/index.md", "搜索", "search.html", "在全部页面中搜索，支持简体、繁体和按年份、部门、地区筛选。",
+             years=sorted({r.meta.year for r in catalog.reports if r.meta.year}, reverse=True),
+             bureaus=ordered, regions=sorted({b.region.province_label for b in ordered}, key=_province_key),
+             kinds=[k for k in reports.KINDS if any(r.meta.kind == k for r in catalog.reports)],
+             topics=[t for t in reports.TOPICS if any(t in r.meta.topics for r in catalog.reports)])
+
+
+def search_meta(catalog: Catalog, plan: SitePlan, src_uri: str) -> dict:
+    """What the search index records about a page besides its text."""
+    view = plan.views.get(src_uri)
+    context = view.context if view else {}
+    if "report" in context:
+        report, bureau = context["report"], context["bureau"]
+        return {"kind": "报告", "bureau": report.meta.bureau, "year": report.meta.year,
+                "doc_kind": report.meta.kind, "topics": tuple(report.meta.topics),
+                "region": bureau.region.province_label if bureau else None,
+                "sub": " · ".join(x for x in [bureau.name if bureau else "", report.year_label, report.meta.kind] if x)}
+    if "facility" in context:
+        f = context["facility"]
+        return {"kind": "机构", "bureau": f.bureau, "region": context["region"].province_label,
+                "sub": f"{f.kind} · {context['region'].label}"}
+    if "package" in context:
+        p, b = context["package"], context["bureau"]
+        return {"kind": "优待", "bureau": p.bureau, "year": p.year,
+                "region": b.region.province_label if b else None,
+                "sub": b.name if b else "全国性规定"}
+    if "bureau" in context and view.template == "bureau.html":
+        b = context["bureau"]
+        return {"kind": "部门", "bureau": b.id, "region": b.region.province_label, "sub": b.region.label}
+    return {"kind": "页面"}
 
 
 # ---------------------------------------------------------------------------

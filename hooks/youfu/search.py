@@ -45,7 +45,8 @@ def t2s_table() -> dict[int, str]:
         parts = line.split("\t")
         if len(parts) == 2 and len(parts[0]) == 1:
             simple = parts[1].split(" ")[0]
-            if len(simple) == 1 and simple != parts[0]:
+            # Basic-plane characters only: the browser side pairs them up by UTF-16 units.
+            if len(simple) == 1 and simple != parts[0] and ord(simple) < 0x10000 and ord(parts[0]) < 0x10000:
                 table[ord(parts[0])] = simple
     return table
 
