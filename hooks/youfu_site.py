@@ -60,6 +60,7 @@ def on_page_content(html: str, page, config, files: Files) -> str:
     template = _env(config).get_template(f"partials/youfu/{view.template}")
     return template.render(
         body=Markup(html), page=page, config=config, info=_build["info"],
+        site_root=get_relative_url(".", page.url).rstrip("/") + "/",
         url=lambda target: _url(target, page, files), **view.context)
 
 

@@ -19,6 +19,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+def built(src_uri: str) -> str:
+    """Where the page made from `src_uri` lands in the site (use_directory_urls is off,
+    so that the site also works when opened from disk): "a/b.md" → "a/b.html"."""
+    return src_uri.removesuffix(".md") + ".html"
+
+
 def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run `mkdocs build --strict` on `project` into `site_dir`."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

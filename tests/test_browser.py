@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build, serve
+from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build, built, serve
 
 pytestmark = pytest.mark.browser
 
@@ -57,13 +57,14 @@ def one_page_of_each_kind() -> list[str]:
     catalog = load_or_fail(ROOT)
     first = lambda items: next(iter(items))  # noqa: E731
     report = first(catalog.reports)
-    return [
-        "", "about/", "sources/", "bureaus/", f"bureaus/{first(catalog.bureaus).id}/",
-        "reports/", report.src_uri.removesuffix(".md") + "/", "benefits/", "benefits/matrix/",
-        "benefits/glossary/", f"benefits/groups/{first(catalog.groups).id}/",
-        f"benefits/packages/{first(catalog.packages).id}/", "facilities/", "facilities/regions/",
-        f"facilities/{first(catalog.facilities).id}/", "blood/", "downloads/",
+    sources = [
+        "index.md", "about.md", "sources/index.md", "bureaus/index.md", f"bureaus/{first(catalog.bureaus).id}.md",
+        "reports/index.md", report.src_uri, "benefits/index.md", "benefits/matrix.md",
+        "benefits/glossary.md", "benefits/legal.md", f"benefits/groups/{first(catalog.groups).id}.md",
+        f"benefits/packages/{first(catalog.packages).id}.md", "facilities/index.md", "facilities/regions.md",
+        f"facilities/{first(catalog.facilities).id}.md", "blood/index.md", "downloads/index.md", "search/index.md",
     ]
+    return [built(s) for s in sources]
 
 
 @pytest.mark.parametrize("path", one_page_of_each_kind())
@@ -115,7 +116,7 @@ def _choose_matrix_case(catalog):
 
 def test_matrix_filter_by_group_and_region_survives_reload(browser, base_url, catalog):
     group, province, expected = _choose_matrix_case(catalog)
-    page, errors, _ = visit(browser, base_url + "benefits/matrix/")
+    page, errors, _ = visit(browser, base_url + built("benefits/matrix.md"))
     page.select_option("select[name=group]", group)
     page.select_option("select[name=region]", province)
     assert visible_keys(page) == expected
@@ -134,7 +135,7 @@ def test_directory_filter_by_service_and_region_survives_reload(browser, base_ur
         if 0 < sum(1 for g in catalog.facilities if s in g.services and regions[g.id] == regions[f.id])
         < len(catalog.facilities))
     expected = sorted(f.id for f in catalog.facilities if service in f.services and regions[f.id] == province)
-    page, errors, _ = visit(browser, base_url + "facilities/")
+    page, errors, _ = visit(browser, base_url + built("facilities/index.md"))
     page.select_option("select[name=service]", service)
     page.select_option("select[name=region]", province)
     assert visible_keys(page) == expected
@@ -147,7 +148,7 @@ def test_directory_filter_by_service_and_region_survives_reload(browser, base_ur
 
 
 def test_filter_with_no_match_shows_a_helpful_message(browser, base_url, catalog):
-    page, _, _ = visit(browser, base_url + "benefits/matrix/?group=blood-donor&region=%E4%B8%8D%E5%AD%98%E5%9C%A8")
+    page, _, _ = visit(browser, base_url + built("benefits/matrix.md") + "?group=blood-donor&region=%E4%B8%8D%E5%AD%98%E5%9C%A8")
     # An unknown region in the URL is ignored rather than hiding everything.
     assert page.locator("select[name=region]").input_value() == ""
     page.select_option("select[name=region]", index=page.locator("select[name=region] option").count() - 1)
@@ -159,7 +160,7 @@ def test_filter_with_no_match_shows_a_helpful_message(browser, base_url, catalog
 def test_directory_is_usable_on_a_360px_phone(browser, base_url):
     page = browser.new_page()
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(base_url + "facilities/", wait_until="networkidle")
+    page.goto(base_url + built("facilities/index.md"), wait_until="networkidle")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"page scrolls sideways on a phone ({width}px)"
     assert page.locator("select[name=service]").is_visible()
@@ -169,7 +170,7 @@ def test_directory_is_usable_on_a_360px_phone(browser, base_url):
 def test_facility_card_prints_on_one_a4_page(browser, base_url, catalog):
     facility = next(iter(catalog.facilities))
     page = browser.new_page()
-    page.goto(base_url + f"facilities/{facility.id}/", wait_until="networkidle")
+    page.goto(base_url + built(f"facilities/{facility.id}.md"), wait_until="networkidle")
     page.evaluate("document.documentElement.setAttribute('data-yf-printing', '')")  # what the button does
     page.emulate_media(media="print")
     assert not page.locator(".md-header").is_visible()
@@ -182,7 +183,7 @@ def test_facility_card_prints_on_one_a4_page(browser, base_url, catalog):
 def test_group_checklist_prints_on_one_a4_page(browser, base_url, catalog):
     group = next(iter(catalog.groups))
     page = browser.new_page()
-    page.goto(base_url + f"benefits/groups/{group.id}/", wait_until="networkidle")
+    page.goto(base_url + built(f"benefits/groups/{group.id}.md"), wait_until="networkidle")
     page.evaluate("document.documentElement.setAttribute('data-yf-printing', '')")
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, build
+from helpers import ROOT, build, built
 
 pytestmark = pytest.mark.build
 
@@ -37,7 +37,7 @@ def test_every_bureau_has_a_page_with_its_name(site):
     catalog = load_or_fail(ROOT)
     assert len(catalog.bureaus) > 0
     for bureau in catalog.bureaus:
-        html = read(site, f"bureaus/{bureau.id}/index.html")
+        html = read(site, built(f"bureaus/{bureau.id}.md"))
         assert f"<h1>{bureau.name}" in html
         assert bureau.region.label in html
 
@@ -47,7 +47,7 @@ def test_bureau_index_links_every_bureau(site):
 
     html = read(site, "bureaus/index.html")
     for bureau in load_or_fail(ROOT).bureaus:
-        assert f'href="{bureau.id}/"' in html
+        assert f'href="{bureau.id}.html"' in html
 
 
 def test_no_third_party_requests_in_html(site):
@@ -94,7 +94,7 @@ def catalog():
 def test_every_report_page_shows_source_and_update(site, catalog):
     assert len(catalog.reports) > 0
     for report in catalog.reports:
-        html = read(site, report.src_uri.removesuffix(".md") + "/index.html")
+        html = read(site, built(report.src_uri))
         assert report.meta.title in html
         assert 'id="sources"' in html and f"资料{report.meta.sources[0].number}" in html
         assert "本页最后更新" in html
@@ -106,7 +106,7 @@ def test_flagged_figures_are_shown_not_corrected(site, catalog):
     flagged = [(r, f) for r in catalog.reports for f, _ in r.flagged]
     assert flagged, "the sources hold known discrepancies (e.g. the Yangzhou unit slip)"
     for report, figure in flagged:
-        html = read(site, report.src_uri.removesuffix(".md") + "/index.html")
+        html = read(site, built(report.src_uri))
         assert f'id="discrepancy-{figure.id}"' in html
 
 
@@ -140,7 +140,7 @@ def test_atom_feed_is_valid_and_lists_every_report(site, catalog):
     assert titles == {r.meta.title for r in catalog.reports}
     for entry in entries:
         href = entry.find("a:link", ns).get("href")
-        assert (site / href / "index.html").exists(), href
+        assert (site / href).exists(), href
 
 
 def test_sitemap_lists_every_report_when_site_url_is_set(tmp_path, catalog, monkeypatch):
@@ -152,7 +152,7 @@ def test_sitemap_lists_every_report_when_site_url_is_set(tmp_path, catalog, monk
     root = ET.parse(tmp_path / "site" / "sitemap.xml").getroot()
     locs = {el.text for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
     for report in catalog.reports:
-        assert f"https://example.org/youfu/{report.src_uri.removesuffix('.md')}/" in locs
+        assert f"https://example.org/youfu/{built(report.src_uri)}" in locs
     feed = (tmp_path / "site" / "feed.xml").read_text(encoding="utf-8")
     assert 'href="https://example.org/youfu/reports/' in feed
 
@@ -161,10 +161,10 @@ def test_year_and_topic_archives(site, catalog):
     from youfu import pages
 
     for report in catalog.reports:
-        year_page = read(site, pages.year_uri(report.meta.year).removesuffix(".md") + "/index.html")
+        year_page = read(site, built(pages.year_uri(report.meta.year)))
         assert report.meta.title in year_page
         for topic in report.meta.topics:
-            assert report.meta.title in read(site, pages.topic_uri(topic).removesuffix(".md") + "/index.html")
+            assert report.meta.title in read(site, built(pages.topic_uri(topic)))
 
 
 # ---------------------------------------------------------------------------
@@ -174,12 +174,12 @@ def test_year_and_topic_archives(site, catalog):
 
 def test_every_group_package_and_facility_has_a_page(site, catalog):
     for group in catalog.groups:
-        assert group.name in read(site, f"benefits/groups/{group.id}/index.html")
+        assert group.name in read(site, built(f"benefits/groups/{group.id}.md"))
     for package in catalog.packages:
-        html = read(site, f"benefits/packages/{package.id}/index.html")
+        html = read(site, built(f"benefits/packages/{package.id}.md"))
         assert package.title in html and "最后核实" in html and "请先向医院" in html
     for facility in catalog.facilities:
-        html = read(site, f"facilities/{facility.id}/index.html")
+        html = read(site, built(f"facilities/{facility.id}.md"))
         assert facility.name in html and "就医前准备卡" in html
         if facility.phone is None:
             assert "未公布" in html
@@ -192,11 +192,11 @@ def test_every_local_item_cites_a_source_and_every_matrix_cell_links_to_a_record
                 assert package.item_sources(item), f"{package.id}/{item.id} cites no source"
             else:
                 assert item.legal or package.legal
-    html = read(site, "benefits/matrix/index.html")
+    html = read(site, built("benefits/matrix.md"))
     keys = re.findall(r'data-key="([^"]+)"', html)
     assert sorted(keys) == sorted(f"{p.id}/{i.id}" for p in catalog.packages for i in p.items)
     for package_id, item_id in (k.split("/") for k in keys):
-        assert f'id="item-{item_id}"' in read(site, f"benefits/packages/{package_id}/index.html")
+        assert f'id="item-{item_id}"' in read(site, built(f"benefits/packages/{package_id}.md"))
 
 
 def test_open_data_round_trip(site, catalog):
@@ -253,11 +253,11 @@ figures:
     out = tmp_path / "site"
     result = build(site_copy, out)
     assert result.returncode == 0, result.stderr
-    html = (out / "bureaus/sample-city/index.html").read_text(encoding="utf-8")
+    html = (out / built("bureaus/sample-city.md")).read_text(encoding="utf-8")
     chart = html[html.index("<figure class=\"yf-chart\""):]
     svg = chart[: chart.index("</svg>")]
     assert svg.count("<rect") == 2 and "2014年：120人" in svg and "2015年：150人" in svg
     assert html.index("示例市2015年报告") < html.index("示例市2014年报告"), "timeline is newest first"
     # A plan and the summary of the same year link to each other; different years do not.
-    plan = (out / "reports/sample-city/2014-x/index.html").read_text(encoding="utf-8")
+    plan = (out / built("reports/sample-city/2014-x.md")).read_text(encoding="utf-8")
     assert "同一部门同一年" not in plan
