@@ -121,3 +121,18 @@ def test_problems_in_several_files_are_all_reported(repo):
     assert found[0].startswith("data/bureaus.yml:1: ")
     assert "data/sources.yml:1: id must be text (a number found)" in found
     assert len(found) >= 6
+
+
+def test_an_unreadable_file_does_not_cascade_into_reference_errors(repo):
+    from conftest import BUREAUS_YML
+
+    package = ("- id: p\n  bureau: test-city\n  title: 甲\n  last_verified: 2026-01-01\n"
+               "  sources: [{file: 001_89d13becceec202a.txt, part: 篇1, where: 开头}]\n"
+               "  items: [{id: i, type: priority, label: 四优先, groups: [veteran]}]\n")
+    root = repo({"data/bureaus.yml": BUREAUS_YML.replace("  level: city", "\tlevel: city"),
+                 "data/benefits.yml": package, "data/groups.yml": "- id: [\n"})
+    assert messages(root) == [
+        "data/bureaus.yml:3: indentation must use spaces, not tabs",
+        "data/groups.yml:2: YAML syntax must be valid: expected the node content, but found '<stream end>' "
+        "(while parsing a flow node)",
+    ]

@@ -301,6 +301,8 @@
     });
     var year = params.get("year");  // ?year=2014 is a shorthand for from = to = 2014
     if (year && form.elements.year_from) { form.elements.year_from.value = year; form.elements.year_to.value = year; }
+    var details = form.querySelector("details");
+    if (details && Object.keys(filtersFromForm()).length) details.open = true;  // show the filters in use
   }
 
   function writeUrl() {
@@ -309,9 +311,9 @@
     var f = filtersFromForm();
     Object.keys(f).forEach(function (k) { params.set(k, f[k]); });
     var query = params.toString();
-    if (window.location.protocol !== "file:" || true) {
-      try { window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "")); } catch (e) { /* file:// in some browsers */ }
-    }
+    try {
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    } catch (e) { /* some browsers refuse history changes on file:// pages; the search still works */ }
   }
 
   var current = 0, shownCount = PAGE, lastList = [];

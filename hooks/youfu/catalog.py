@@ -95,22 +95,21 @@ def _check_references(catalog: Catalog) -> Iterator[Problem]:
     yield from _check_citations(catalog, _cited_records(catalog))
     bureau_ids = catalog.bureaus.ids()
     for report in catalog.reports:
-        if report.meta.bureau not in bureau_ids:
+        if catalog.bureaus.readable and report.meta.bureau not in bureau_ids:
             yield catalog.reports.problem(report, ("bureau",), _unknown("bureau", report.meta.bureau, bureaus.FILE))
     yield from _check_ids(catalog)
 
 
 def _check_ids(catalog: Catalog) -> Iterator[Problem]:
     """Every id a record points at must exist in the file it belongs to."""
-    known = {
-        "bureau": (catalog.bureaus.ids(), bureaus.FILE),
-        "group": (catalog.groups.ids(), benefits.GROUPS_FILE),
-        "law": (catalog.legal.ids(), benefits.LEGAL_FILE),
-        "facility": (catalog.facilities.ids(), facilities.FACILITIES_FILE),
-    }
+    targets = {"bureau": catalog.bureaus, "group": catalog.groups, "law": catalog.legal,
+               "facility": catalog.facilities}
+    known = {what: (target.ids(), target.path) for what, target in targets.items()}
 
     def check(dataset: Dataset, record_id: str, at: tuple, what: str, value) -> Iterator[Problem]:
         ids, where = known[what]
+        if not targets[what].readable:
+            return  # that file's own error is reported; every reference to it would only repeat it
         if value is not None and value not in ids:
             yield dataset.problem(record_id, at, _unknown(what, value, where))
 
@@ -156,6 +155,8 @@ def _cited_records(catalog: Catalog) -> Iterable[Cited]:
 def _check_citations(catalog: Catalog, cited: Iterable[Cited]) -> Iterator[Problem]:
     """Every `sources:` entry must name a known document and one of its pieces."""
     known = {doc.file: doc for doc in catalog.sources}
+    if not catalog.sources.readable:
+        return
     for refs, problem in cited:
         for index, ref in enumerate(refs):
             doc = known.get(ref.file)

@@ -28,6 +28,7 @@ class Dataset(Generic[R]):
     _at: dict[str, tuple] = field(default_factory=dict)  # id → YAML path of the record
     _loaded: Loaded | None = None
     _raw_ids: set[str] = field(default_factory=set)  # ids of entries that failed to convert
+    readable: bool = True  # False when the file itself could not be read or parsed
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.records)
@@ -67,9 +68,11 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
         return dataset, []
     text, problems = read_text(path, relative)
     if text is None:
+        dataset.readable = False
         return dataset, problems
     loaded, problems = parse_yaml(text, relative)
     if loaded is None:
+        dataset.readable = False
         return dataset, problems
     dataset._loaded = loaded
     if loaded.value is None:

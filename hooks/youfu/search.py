@@ -114,7 +114,8 @@ class SearchDoc:
     sub: str = ""  # one line under the title: bureau · year · kind
 
 
-_HEADING = re.compile(r"<h([1-6])[^>]*?(?:\bid=\"([^\"]*)\")?[^>]*>(.*?)</h\1>", re.S)
+_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.S)
+_ID = re.compile(r"\bid=\"([^\"]*)\"")
 _TAG = re.compile(r"<[^>]+>")
 _DROP = re.compile(r"<(script|style|svg|form|nav)\b.*?</\1>|<a class=\"headerlink\".*?</a>", re.S)
 
@@ -125,9 +126,10 @@ def sections_of(page_html: str) -> list[Section]:
     out: list[Section] = []
     anchor, heading, start = "", "", 0
     for match in _HEADING.finditer(body):
-        if match.group(2) or match.group(1) == "1":
+        found = _ID.search(match.group(2) or "")
+        if found or match.group(1) == "1":
             out.append(Section(anchor=anchor, heading=heading, text=_plain(body[start:match.start()])))
-            anchor = match.group(2) or ""
+            anchor = found.group(1) if found else ""
             heading = _plain(match.group(3))
             start = match.end()
     out.append(Section(anchor=anchor, heading=heading, text=_plain(body[start:])))
