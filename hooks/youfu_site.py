@@ -66,6 +66,9 @@ def on_page_content(html: str, page, config, files: Files) -> str:
 
 def on_page_context(context, page, config, nav):
     context["youfu"] = _build["info"]
+    files = _page_files(page)
+    context["yf_updated"] = _build["info"].updated(*files)
+    context["yf_changes"] = _build["info"].changes(*files)
     if _build["own_search"] and page.file.src_uri not in NOT_SEARCHED:
         meta = pages.search_meta(_build["catalog"], _build["plan"], page.file.src_uri)
         _build["search_docs"].append(search.SearchDoc(
@@ -89,6 +92,16 @@ def on_post_build(config):
 
 
 NOT_SEARCHED = {"search/index.md", "404.md"}
+
+
+def _page_files(page) -> tuple[str, ...]:
+    """The repository files a page is made from: its Markdown, or the data behind it."""
+    view = _build["plan"].views.get(page.file.src_uri)
+    if view is not None and view.files:
+        return view.files
+    if page.file.generated_by:
+        return ()
+    return (f"content/{page.file.src_uri}",)
 
 
 def _material_search_enabled(config) -> bool:

@@ -133,3 +133,27 @@ def test_plan_and_summary_of_the_same_year_are_companions(repo):
     assert [r.meta.title for r in companions(catalog, summary_2014)] == ["测试市卫生局2014年工作计划"]
     assert [r.src_uri for r in companions(catalog, by_title["测试市卫生局2014年工作计划"])] == [
         "reports/test-city/2014-zongjie.md"]
+
+
+def test_archive_is_paginated_and_every_report_is_on_exactly_one_page(monkeypatch):
+    from helpers import ROOT
+    from youfu import pages
+    from youfu.catalog import load_or_fail
+
+    catalog = load_or_fail(ROOT)
+    monkeypatch.setattr(pages, "ARCHIVE_PAGE_SIZE", 4)
+    plan = pages.site_plan(catalog)
+    archive = [plan.views[pages.archive_uri(n)] for n in range(1, 100) if pages.archive_uri(n) in plan.views]
+    assert len(archive) == -(-len(catalog.reports) // 4)
+    listed = [r.src_uri for view in archive for r in view.context["reports"]]
+    assert sorted(listed) == sorted(r.src_uri for r in catalog.reports)
+    assert all(len(view.context["reports"]) <= 4 for view in archive)
+
+
+def test_shipped_summaries_are_plain_language_length():
+    from helpers import ROOT
+    from youfu.catalog import load_or_fail
+
+    for report in load_or_fail(ROOT).reports:
+        if not report.meta.sample:
+            assert 300 <= report.chars <= 800, (report.src_uri, report.chars)

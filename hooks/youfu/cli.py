@@ -8,6 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from datetime import date, timedelta
+
+from . import publish, scaffold
 from .catalog import load_catalog
 from .problems import DataError
 
@@ -55,6 +58,45 @@ def write_schemas(root: Path, check: bool) -> int:
     return 0
 
 
+def stale(root: Path, today: date, months: int) -> int:
+    """List facilities, benefit packages and laws not verified for `months` months."""
+    catalog, problems = load_catalog(root)
+    if problems:
+        print(DataError(problems).report(), file=sys.stderr)
+        return 1
+    limit = today - timedelta(days=round(months * 30.44))
+    rows = [(record.last_verified, dataset.path, dataset.line(record.id), record.id)
+            for dataset in (catalog.facilities, catalog.packages, catalog.legal)
+            for record in dataset if record.last_verified < limit]
+    for verified, path, line, record_id in sorted(rows):
+        print(f"{path}:{line}: {record_id} was last verified on {verified}; check it again and update last_verified")
+    print(f"{len(rows)} 条记录超过 {months} 个月未核实（{len(rows)} stale record(s)）")
+    return 0
+
+
+def new(args) -> int:
+    root = (args.root or find_root(Path.cwd())).resolve()
+    cite = scaffold.Citation(file=args.source, part=args.part, where=args.where)
+    try:
+        if args.kind == "report":
+            path = scaffold.report(root, bureau=args.bureau, year=args.year, kind=args.report_kind,
+                                   title=args.title, cite=cite)
+        elif args.kind == "bureau":
+            path = scaffold.bureau(root, bureau_id=args.id, name=args.title, level=args.level,
+                                   province=args.province, city=args.city, county=args.county, cite=cite)
+        elif args.kind == "facility":
+            path = scaffold.facility(root, facility_id=args.id, name=args.title, kind=args.facility_kind,
+                                     bureau=args.bureau, cite=cite)
+        else:
+            path = scaffold.package(root, package_id=args.id, title=args.title, bureau=args.bureau,
+                                    group=args.group, cite=cite)
+    except scaffold.ScaffoldError as err:
+        print(f"youfu new: {err}", file=sys.stderr)
+        return 1
+    print(f"已写入 {path.relative_to(root).as_posix()}：请按注释填写，然后运行 youfu validate")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="youfu", description="优抚医疗信息站点的数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -63,10 +105,48 @@ def main(argv: list[str] | None = None) -> int:
     schemas = sub.add_parser("schemas", help="由数据模型生成 data/schemas/ 中的 JSON Schema（编辑器用）")
     schemas.add_argument("--check", action="store_true", help="只检查是否为最新，不写文件")
     schemas.add_argument("--root", type=Path, default=None)
+    make = sub.add_parser("new", help="新建一篇报告、一个部门、一家机构或一套优待（不会覆盖已有内容）")
+    make.add_argument("kind", choices=["report", "bureau", "facility", "package"])
+    make.add_argument("--root", type=Path, default=None)
+    make.add_argument("--title", required=True, help="标题或名称")
+    make.add_argument("--source", required=True, help="资料文件名，如 001_89d13becceec202a.txt")
+    make.add_argument("--part", required=True, help="篇目，如 篇5")
+    make.add_argument("--where", default="全篇", help="在该篇中的位置（自己的话）")
+    make.add_argument("--bureau", help="卫生部门 id（report、facility、package）")
+    make.add_argument("--id", help="新记录的 id（bureau、facility、package）")
+    make.add_argument("--year", type=int, default=None, help="年份（report；不写为未知）")
+    make.add_argument("--report-kind", default="总结", help="文种（report）")
+    make.add_argument("--facility-kind", default="综合医院", help="机构类别（facility）")
+    make.add_argument("--group", default="key-entitled", help="适用群体 id（package）")
+    make.add_argument("--level", default="city", help="层级（bureau）")
+    make.add_argument("--province", default=None)
+    make.add_argument("--city", default=None)
+    make.add_argument("--county", default=None)
+    old = sub.add_parser("stale", help="列出超过 12 个月未核实的机构、优待和法规")
+    old.add_argument("--root", type=Path, default=None)
+    old.add_argument("--today", type=date.fromisoformat, default=None, help="按哪一天计算（默认今天）")
+    old.add_argument("--months", type=int, default=12)
+    pub = sub.add_parser("publish", help="生成网站到临时目录，成功后再替换目标目录（失败不影响现有网站）")
+    pub.add_argument("target", type=Path, help="网站目录，如 /var/www/youfu")
+    pub.add_argument("--root", type=Path, default=None)
+    pub.add_argument("--site-url", default=None, help="公开地址，如 https://example.org/youfu/")
     args = parser.parse_args(argv)
     root = (args.root or find_root(Path.cwd())).resolve()
     if args.command == "validate":
         return validate(root)
     if args.command == "schemas":
         return write_schemas(root, args.check)
+    if args.command == "new":
+        return new(args)
+    if args.command == "stale":
+        return stale(root, args.today or date.today(), args.months)
+    if args.command == "publish":
+        try:
+            target = publish.publish(root, args.target, site_url=args.site_url)
+        except publish.PublishError as err:
+            print(err, file=sys.stderr)
+            print("生成失败，现有网站未改动（build failed; the published site was left as it was）", file=sys.stderr)
+            return 1
+        print(f"已发布到 {target}")
+        return 0
     return 2  # pragma: no cover - argparse rejects unknown commands

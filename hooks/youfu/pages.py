@@ -23,6 +23,7 @@ ARCHIVE_PAGE_SIZE = 25
 class View:
     template: str  # partial under overrides/partials/youfu/
     context: dict[str, Any] = field(default_factory=dict)
+    files: tuple[str, ...] = ()  # repository files the page is made from (for its change history)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,9 +45,10 @@ class SitePlan:
     generated: list[GeneratedPage] = field(default_factory=list)
     views: dict[str, View] = field(default_factory=dict)
 
-    def add(self, src_uri: str, title: str, template: str, description: str | None = None, **context) -> None:
+    def add(self, src_uri: str, title: str, template: str, description: str | None = None, *,
+            files: tuple[str, ...] = (), **context) -> None:
         self.generated.append(GeneratedPage(src_uri=src_uri, title=title, description=description))
-        self.views[src_uri] = View(template=template, context=context)
+        self.views[src_uri] = View(template=template, context=context, files=files)
 
 
 def site_plan(catalog: Catalog) -> SitePlan:
@@ -72,13 +74,14 @@ def site_plan(catalog: Catalog) -> SitePlan:
 
 def _plan_bureaus(plan: SitePlan, catalog: Catalog) -> None:
     ordered = sorted(catalog.bureaus, key=_bureau_order)
-    plan.add("bureaus/index.md", "卫生部门", "bureau-index.html",
+    plan.add("bureaus/index.md", "卫生部门", "bureau-index.html", files=(bureaus.FILE,), description=
              "本站资料涉及的卫生局及其他机构，按地区排列。",
              groups=_group_by_province(ordered),
              report_counts={b.id: len(catalog.reports_of(b.id)) for b in ordered})
     for bureau in ordered:
         timeline = catalog.reports_of(bureau.id)
         plan.add(bureaus.page_path(bureau.id), bureau.name, "bureau.html",
+                 files=(bureaus.FILE, *(f"content/{r.src_uri}" for r in timeline)), description=
                  f"{bureau.name}（{bureau.region.label}）的工作报告与相关信息。",
                  bureau=bureau, sources=_cited(catalog, bureau.sources),
                  timeline=timeline, charts=charts.bureau_charts(timeline))
@@ -86,6 +89,7 @@ def _plan_bureaus(plan: SitePlan, catalog: Catalog) -> None:
 
 def _plan_sources(plan: SitePlan, catalog: Catalog) -> None:
     plan.add("sources/index.md", "资料来源", "sources.html", "本站所有数据与摘要引用的原始资料。",
+             files=("data/sources.yml",),
              documents=list(catalog.sources),
              citing={doc.file: _citing_bureaus(catalog, doc.file) for doc in catalog.sources},
              reports_citing={doc.file: [r for r in sorted(catalog.reports, key=report_order)
@@ -112,17 +116,20 @@ def _plan_reports(plan: SitePlan, catalog: Catalog) -> None:
     for number, chunk in enumerate(pages, start=1):
         title = "工作报告" if number == 1 else f"工作报告（第{number}页）"
         plan.add(page_uris[number - 1], title, "report-archive.html",
+                 files=tuple(f"content/{r.src_uri}" for r in chunk), description=
                  "各地卫生部门历年的双拥工作总结、计划和汇报。",
                  reports=chunk, number=number, page_uris=page_uris,
                  years=_years(ordered), topics=_topics(ordered), total=len(ordered),
                  bureaus={b.id: b for b in catalog.bureaus})
     for year, members in _years(ordered):
         plan.add(year_uri(year), f"{year_title(year)}的工作报告", "report-list.html",
+                 files=tuple(f"content/{r.src_uri}" for r in members), description=
                  f"{year_title(year)}各地卫生部门的工作报告。",
                  heading=f"{year_title(year)}的工作报告", reports=members,
                  bureaus={b.id: b for b in catalog.bureaus})
     for topic, members in _topics(ordered):
         plan.add(topic_uri(topic), f"主题：{topic}", "report-list.html",
+                 files=tuple(f"content/{r.src_uri}" for r in members), description=
                  f"涉及“{topic}”的工作报告。",
                  heading=f"主题：{topic}", reports=members, bureaus={b.id: b for b in catalog.bureaus})
 
@@ -261,7 +268,8 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
     groups = sorted(catalog.groups, key=lambda g: (g.order, g.id))
     common = {"groups_by_id": {g.id: g for g in groups}, "laws": {law.id: law for law in catalog.legal},
               "item_types": benefits.ITEM_TYPES}
-    plan.add("benefits/index.md", "优待政策", "benefits-index.html",
+    plan.add("benefits/index.md", "优待政策", "benefits-index.html", files=(benefits.BENEFITS_FILE, benefits.GROUPS_FILE),
+             description=
              "各类优抚对象就医时可以享受的优待：全国性规定和各地做法。",
              groups=groups, packages=[p for p in catalog.packages], **common,
              bureaus={b.id: b for b in catalog.bureaus})
@@ -269,6 +277,7 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
         family = group_family(catalog, group.id)
         mine = [p for p in placed if family & set(p.item.groups)]
         plan.add(benefits.group_path(group.id), f"{group.name}的就医优待", "benefit-group.html",
+                 files=(benefits.GROUPS_FILE, benefits.BENEFITS_FILE), description=
                  f"{group.name}就医时可以享受的优待、要带的证件和咨询部门。",
                  group=group, national=[p for p in mine if p.bureau is None],
                  local=_by_place([p for p in mine if p.bureau is not None]),
@@ -276,6 +285,7 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
     for package in catalog.packages:
         bureau = catalog.bureaus.get(package.bureau) if package.bureau else None
         plan.add(benefits.package_path(package.id), package.title, "benefit-package.html",
+                 files=(benefits.BENEFITS_FILE,), description=
                  f"{package.title}：项目、适用对象、证件与依据。",
                  package=package, bureau=bureau,
                  sources=_cited(catalog, package.sources),
@@ -284,16 +294,17 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
     types = [t for t in benefits.ITEM_TYPES if any(p.item.type == t for p in placed)]
     places = _by_place(placed)
     plan.add("benefits/matrix.md", "优待对照表", "benefit-matrix.html",
+             files=(benefits.BENEFITS_FILE, benefits.GROUPS_FILE), description=
              "按群体、优待类别和地区对照各地的就医优待，每一格都链接到出处。",
              places=places, types=types, provinces=sorted({p.province for p in placed}, key=_province_key),
              **common)
-    plan.add("benefits/legal.md", "法律依据", "legal.html",
+    plan.add("benefits/legal.md", "法律依据", "legal.html", files=(benefits.LEGAL_FILE,), description=
              "与军人、优抚对象就医和用血优待有关的全国性法律法规和文件。",
              laws=list(catalog.legal),
              citing={law.id: [p for p in catalog.packages
                               if any(r.law == law.id for r in [*p.legal, *(x for i in p.items for x in i.legal)])]
                      for law in catalog.legal})
-    plan.add("benefits/glossary.md", "名词解释", "glossary.html",
+    plan.add("benefits/glossary.md", "名词解释", "glossary.html", files=(benefits.GLOSSARY_FILE,), description=
              "四优先、六优先、两免、三免、三减半、七减、一站式结算、绿色通道等词语的通俗解释。",
              terms=list(catalog.glossary))
 
@@ -328,6 +339,7 @@ def _plan_facilities(plan: SitePlan, catalog: Catalog) -> None:
     services = [s for s in facilities.SERVICES if any(s in f.services for f in ordered)]
     bureaus_by_id = {b.id: b for b in catalog.bureaus}
     plan.add("facilities/index.md", "医院与机构", "facility-directory.html",
+             files=(facilities.FACILITIES_FILE,), description=
              "设有军人优先窗口、绿色通道、军人病房等服务的医院和卫生机构，可按地区和服务筛选。",
              facilities=ordered, regions=regions, services=services,
              provinces=sorted({regions[f.id].province_label for f in ordered}, key=_province_key),
@@ -337,16 +349,18 @@ def _plan_facilities(plan: SitePlan, catalog: Catalog) -> None:
         applying = [p for p in placed if facility.id in p.item.facilities
                     or (p.package.bureau == facility.bureau and not p.item.facilities)]
         plan.add(f"facilities/{facility.id}.md", facility.name, "facility.html",
+                 files=(facilities.FACILITIES_FILE, facilities.BLOOD_FILE, "data/benefits.yml"), description=
                  f"{facility.name}：服务、联系方式、适用的优待和出处。",
                  facility=facility, region=regions[facility.id], bureau=bureaus_by_id.get(facility.bureau),
                  meanings=facilities.SERVICES, applying=applying, sources=_cited(catalog, facility.sources),
                  blood=[r for r in catalog.blood_rules if r.facility == facility.id],
                  groups_by_id={g.id: g for g in catalog.groups})
-    plan.add("facilities/regions.md", "各地区概况", "regions.html",
+    plan.add("facilities/regions.md", "各地区概况", "regions.html", files=(facilities.FACILITIES_FILE,), description=
              "各地区收录的机构数量和服务数量。",
              rows=_region_rows(ordered, regions), services=services)
     rules = sorted(catalog.blood_rules, key=lambda r: (r.level != "national", r.id))
-    plan.add("blood/index.md", "用血优先", "blood.html",
+    plan.add("blood/index.md", "用血优先", "blood.html", files=(facilities.BLOOD_FILE, "data/legal.yml"),
+             description=
              "各地血站对现役军人及家属、献血者的用血优待对照，区分全国性规定和地方做法。",
              rules=rules, bureaus=bureaus_by_id, facilities={f.id: f for f in catalog.facilities},
              groups_by_id={g.id: g for g in catalog.groups},
@@ -414,5 +428,6 @@ def _plan_downloads(plan: SitePlan, catalog: Catalog) -> None:
 
     entries = [(d, len(d.rows(catalog)), opendata.dictionary(d)) for d in opendata.DATASETS]
     plan.add("downloads/index.md", "开放数据下载", "downloads.html",
+             files=tuple(d.data_file for d in opendata.DATASETS if d.data_file.endswith(".yml")), description=
              "本站全部数据的 JSON、CSV 下载，以及 JSON Schema 和中文数据字典。",
              entries=entries)

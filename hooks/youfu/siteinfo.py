@@ -14,45 +14,66 @@ from .catalog import Catalog
 
 
 @dataclass(frozen=True, kw_only=True)
+class Change:
+    date: str  # YYYY-MM-DD
+    subject: str  # the commit's first line
+
+
+HISTORY_LIMIT = 10  # changes shown per page
+
+
+@dataclass(frozen=True, kw_only=True)
 class SiteInfo:
     data_updated: str | None  # YYYY-MM-DD of the last commit touching data/ or content/
     bureau_count: int
     source_count: int
     report_count: int
-    file_dates: dict[str, str] = field(default_factory=dict)  # repo path → YYYY-MM-DD
+    history: dict[str, list[Change]] = field(default_factory=dict)  # repo path → newest first
 
-    def updated(self, repo_path: str) -> str | None:
-        return self.file_dates.get(repo_path)
+    def updated(self, *repo_paths: str) -> str | None:
+        """The last change to any of the files."""
+        return max((self.history[p][0].date for p in repo_paths if self.history.get(p)), default=None)
+
+    def changes(self, *repo_paths: str) -> list[Change]:
+        """Changes to any of the files, newest first, each commit once."""
+        seen, out = set(), []
+        for change in sorted((c for p in repo_paths for c in self.history.get(p, [])),
+                             key=lambda c: c.date, reverse=True):
+            if (change.date, change.subject) not in seen:
+                seen.add((change.date, change.subject))
+                out.append(change)
+        return out[:HISTORY_LIMIT]
 
 
 def collect(root: Path, catalog: Catalog) -> SiteInfo:
-    dates = file_dates(root, "data", "content")
+    history = file_history(root, "data", "content")
     return SiteInfo(
-        data_updated=max(dates.values(), default=None),
+        data_updated=max((changes[0].date for changes in history.values()), default=None),
         bureau_count=len(catalog.bureaus),
         source_count=len(catalog.sources),
         report_count=len(catalog.reports),
-        file_dates=dates,
+        history=history,
     )
 
 
-def file_dates(root: Path, *paths: str) -> dict[str, str]:
-    """Last commit date of every file under `paths` (newest commit wins)."""
+def file_history(root: Path, *paths: str) -> dict[str, list[Change]]:
+    """Every commit touching each file under `paths`, newest first, from one git call."""
     try:
         out = subprocess.run(
-            ["git", "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", *paths],
+            ["git", "log", "--format=%x00%cs%x01%s", "--name-only", "--no-renames", "--", *paths],
             cwd=root, capture_output=True, text=True, timeout=60, check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return {}
     if out.returncode != 0:
         return {}
-    dates: dict[str, str] = {}
+    history: dict[str, list[Change]] = {}
     for block in out.stdout.split("\x00")[1:]:
         lines = [line for line in block.splitlines() if line.strip()]
         if not lines:
             continue
-        date, names = lines[0].strip(), lines[1:]
-        for name in names:
-            dates.setdefault(name.strip(), date)
-    return dates
+        date, _, subject = lines[0].partition("\x01")
+        change = Change(date=date.strip(), subject=subject.strip())
+        for name in lines[1:]:
+            history.setdefault(name.strip(), []).append(change)
+    return history
