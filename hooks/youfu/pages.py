@@ -8,6 +8,7 @@ Pure Python. `site_plan(catalog)` returns:
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,8 @@ class GeneratedPage:
         """The page's Markdown source: front matter only; the partial renders the body."""
         meta = {"title": self.title}
         if self.description:
-            meta["description"] = self.description
+            # Material prints the description into an attribute without escaping it.
+            meta["description"] = html.escape(self.description, quote=True)
         return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"
 
 

@@ -90,6 +90,8 @@ class ReportSet:
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--")
 _H1 = re.compile(r"^# ", re.MULTILINE)
+_BAD_URL = re.compile(r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscript|data|file):", re.I | re.M)
+_REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*(?:https?:)?//", re.I)
 
 
 def load_reports(root: Path) -> tuple[ReportSet, list[Problem]]:
@@ -153,6 +155,12 @@ def _check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
         if _HTML_TAG.search(line):
             yield Problem(path=shown, line=number,
                           message="report text must be Markdown without HTML tags")
+        if _BAD_URL.search(line):
+            yield Problem(path=shown, line=number,
+                          message="links in report text must not use javascript:, data: or file: addresses")
+        if _REMOTE_IMAGE.search(line):
+            yield Problem(path=shown, line=number,
+                          message="images in report text must be files of this site, not from other websites")
         if _H1.match(line):
             yield Problem(path=shown, line=number,
                           message="report text must not have a # title (the title comes from front matter; use ## )")

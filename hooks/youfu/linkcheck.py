@@ -1,0 +1,70 @@
+"""Checking every internal link and anchor of a built site.
+
+`broken_links(site_dir)` reads every HTML file, resolves each relative `href`/`src`
+against it, and reports targets that do not exist and `#anchors` that the target
+page does not define. External links are not followed (the site makes none it needs).
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+_ATTR = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_ID = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_SKIP = ("http:", "https:", "mailto:", "tel:", "data:", "javascript:", "//")
+
+
+@dataclass(frozen=True, order=True)
+class Broken:
+    page: str
+    link: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.link}: {self.reason}"
+
+
+def broken_links(site: Path) -> tuple[list[Broken], int]:
+    """(every broken link, number of links checked)."""
+    pages = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted(site.rglob("*.html"))}
+    ids = {name: {html.unescape(m.group(1) or m.group(2) or "") for m in _ID.finditer(text)}
+           for name, text in pages.items()}
+    broken, checked = [], 0
+    for name, text in pages.items():
+        for match in _ATTR.finditer(text):
+            link = html.unescape(match.group(2) if match.group(2) is not None else match.group(3))
+            if not link or link.startswith(_SKIP):
+                continue
+            checked += 1
+            problem = _check(site, name, link, ids)
+            if problem:
+                broken.append(Broken(page=name, link=link, reason=problem))
+    return sorted(set(broken)), checked
+
+
+def _check(site: Path, page: str, link: str, ids: dict[str, set[str]]) -> str | None:
+    parts = urlsplit(link)
+    anchor = unquote(parts.fragment)
+    if not parts.path:
+        target = page
+    else:
+        # Root-relative links ("/x.html", used by MkDocs on 404.html) start at the site root.
+        start = site if parts.path.startswith("/") else (site / page).parent
+        resolved = start.joinpath(unquote(parts.path).lstrip("/")).resolve()
+        try:
+            relative = resolved.relative_to(site.resolve())
+        except ValueError:
+            return "points outside the site"
+        if resolved.is_dir():
+            resolved = resolved / "index.html"
+            relative = relative / "index.html"
+        if not resolved.exists():
+            return "target does not exist"
+        target = relative.as_posix()
+    if anchor and target in ids and anchor not in ids[target]:
+        return f"anchor #{anchor} is not on {target}"
+    return None
