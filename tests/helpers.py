@@ -36,14 +36,23 @@ def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedPro
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    headers_to_send: dict[str, str] = {}
+
     def log_message(self, *args):  # keep test output clean
         pass
 
+    def end_headers(self):
+        for name, value in self.headers_to_send.items():
+            self.send_header(name, value)
+        super().end_headers()
+
 
 @contextmanager
-def serve(folder: Path):
-    """Serve `folder` on an ephemeral localhost port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve(folder: Path, headers: dict[str, str] | None = None):
+    """Serve `folder` on an ephemeral localhost port (with extra response headers);
+    yields the base URL."""
+    handler_class = type("Handler", (_QuietHandler,), {"headers_to_send": dict(headers or {})})
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

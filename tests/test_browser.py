@@ -189,3 +189,30 @@ def test_group_checklist_prints_on_one_a4_page(browser, base_url, catalog):
     pdf = page.pdf(format="A4", print_background=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     page.close()
+
+
+# ---------------------------------------------------------------------------
+# Privacy and the Content-Security-Policy
+# ---------------------------------------------------------------------------
+
+
+def test_every_kind_of_page_satisfies_the_documented_csp(browser, tmp_path_factory):
+    from youfu.security import CSP
+
+    out = tmp_path_factory.mktemp("csp-site")
+    assert build(ROOT, out).returncode == 0
+    with serve(out, headers={"Content-Security-Policy": CSP}) as url:
+        for path in one_page_of_each_kind() + [built("search/index.md") + "?q=%E7%BB%BF%E8%89%B2"]:
+            page = browser.new_page()
+            violations: list[str] = []
+            page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+            page.goto(url + path, wait_until="networkidle")
+            page.evaluate("() => new Promise(r => setTimeout(r, 100))")
+            assert violations == [], (path, violations)
+            page.close()
+
+
+def test_publishing_guide_quotes_the_same_csp():
+    from youfu.security import CSP
+
+    assert CSP in (ROOT / "content/guide/publish.md").read_text(encoding="utf-8")
