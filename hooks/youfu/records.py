@@ -79,7 +79,7 @@ PROVINCES = (
 
 def _province(name: str) -> str:
     if name not in PROVINCES:
-        close = difflib.get_close_matches(name, PROVINCES, n=1, cutoff=0.5)
+        close = difflib.get_close_matches(name, PROVINCES, n=1, cutoff=0.75)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise ValueError(f"must be the full name of a province-level region, like 江苏省{hint}")
     return name

@@ -21,6 +21,7 @@ Path_ = tuple[Any, ...]
 
 BOM = "\ufeff"
 MAX_BYTES = 5 * 1024 * 1024  # a data file larger than this is a mistake, not data
+MAX_ALIAS_VALUES = 10_000  # values that aliases may add to a file
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Loaded:
     value: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     reported: set[Path_] = field(default_factory=set)  # paths whose value the reader rejected
+    merged: set[Path_] = field(default_factory=set)  # mappings whose merge key (<<) was refused
 
     def line_of(self, path: Path_) -> int:
         """Line of `path`, or of its nearest ancestor that has one."""
@@ -60,30 +62,53 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
                                       "was it saved as GBK/GB2312? re-save it as UTF-8)")]
     if text.startswith(BOM):
         text = text[1:]
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return None, [Problem(path=shown, line=line, message="file must be text (it contains a NUL byte)")]
+    text = text.replace("\r\n", "\n")  # files saved on Windows
+    control = _CONTROL.search(text)
+    if control:
+        line = text[: control.start()].count("\n") + 1
+        what = "a NUL byte" if control.group() == "\x00" else f"the control character U+{ord(control.group()):04X}"
+        return None, [Problem(path=shown, line=line, message=f"file must be text (it contains {what})")]
     return text, []
 
 
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+_TAB_INDENT = re.compile(r"^[ \-]*\t", re.MULTILINE)
+_WIDE_INDENT = re.compile(r"^[ \-]*\u3000", re.MULTILINE)
+_WIDE_COLON = re.compile(r"^[ \-]*[A-Za-z_][A-Za-z0-9_]*[ ]*：", re.MULTILINE)
+
+
+def _line_checks(text: str) -> tuple[re.Match | None, str]:
+    """Mistakes that Chinese input methods make easy, told in plain words."""
+    for pattern, message in (
+        (_TAB_INDENT, "indentation must use spaces, not tabs"),
+        (_WIDE_INDENT, "indentation must use spaces, not full-width spaces (U+3000)"),
+        (_WIDE_COLON, "YAML syntax must be valid: a key must be followed by an ASCII colon ':' "
+                      "(a full-width '：' found)"),
+    ):
+        match = pattern.search(text)
+        if match:
+            return match, message
+    return None, ""
 
 
 def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Loaded | None, list[Problem]]:
     """Parse one YAML document. `first_line` is the file line the text starts on."""
     offset = first_line - 1
-    tab = _TAB_INDENT.search(text)
-    if tab:
-        line = text[: tab.start()].count("\n") + 1 + offset
-        return None, [Problem(path=shown, line=line, message="indentation must use spaces, not tabs")]
+    found, message = _line_checks(text)
+    if found:
+        line = text[: found.start()].count("\n") + 1 + offset
+        return None, [Problem(path=shown, line=line, message=message)]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.composer.ComposerError as err:
+        if "single document" in str(err) and err.problem_mark:
+            return None, [Problem(path=shown, line=err.problem_mark.line + 1 + offset,
+                                  message="file must hold a single YAML document (remove the --- line)")]
+        return None, [_syntax_problem(err, shown, offset)]
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = (mark.line + 1 if mark else 1) + offset
-        what = (err.problem or "invalid YAML").strip()
-        context = f" ({err.context.strip()})" if err.context else ""
-        return None, [Problem(path=shown, line=line, message=f"YAML syntax must be valid: {what}{context}")]
+        return None, [_syntax_problem(err, shown, offset)]
     except yaml.YAMLError as err:  # e.g. a control character the reader refuses
         mark = getattr(err, "position", None)
         line = (text[:mark].count("\n") + 1 if isinstance(mark, int) else 1) + offset
@@ -92,7 +117,19 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Loaded | Non
         return Loaded(None, {(): first_line}), []
     builder = _Builder(shown, offset)
     value = builder.build(node, ())
-    return Loaded(value, builder.lines, builder.reported), builder.problems
+    return Loaded(value, builder.lines, builder.reported, builder.merged), builder.problems
+
+
+def _syntax_problem(err: yaml.MarkedYAMLError, shown: str, offset: int) -> Problem:
+    mark = err.problem_mark or err.context_mark
+    what = (err.problem or "invalid YAML").strip()
+    # Something left open (a bracket, a quote) is reported where the file ends;
+    # the editor needs the line where it was opened.
+    if err.context_mark is not None and ("end of stream" in what or "<stream end>" in what):
+        mark = err.context_mark
+    line = (mark.line + 1 if mark else 1) + offset
+    context = f" ({err.context.strip()})" if err.context else ""
+    return Problem(path=shown, line=line, message=f"YAML syntax must be valid: {what}{context}")
 
 
 class _Builder:
@@ -104,11 +141,26 @@ class _Builder:
         self.lines: dict[Path_, int] = {}
         self.problems: list[Problem] = []
         self.reported: set[Path_] = set()
+        self.merged: set[Path_] = set()  # mappings that used a merge key (their missing keys are not news)
+        self.seen: set[int] = set()
+        self.expanded = 0
+        self.exploded = False
         self.constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
         yaml.constructor.SafeConstructor.__init__(self.constructor)
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1 + self.offset)
+        if id(node) in self.seen:
+            # A value reached again through an alias (*name). Sharing is fine, but a few
+            # lines of nested aliases can expand into millions of values ("billion laughs").
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_VALUES:
+                if not self.exploded:
+                    self.exploded = True
+                    self._problem(node, f"aliases (*name) must not expand into more than {MAX_ALIAS_VALUES:,} "
+                                        "values; write the values out", path)
+                return None
+        self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -118,7 +170,7 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as err:
-            self._problem(node, f"value must be plain YAML ({getattr(err, 'problem', err)})")
+            self._problem(node, f"value must be plain YAML ({getattr(err, 'problem', err)})", path)
             return None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
@@ -126,6 +178,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem(key_node, "merge keys (<<) must not be used; write each key out")
+                self.merged.add(path)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self._problem(key_node, "keys must be plain words, not lists or mappings")
@@ -143,12 +196,14 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except ValueError:
-            self._problem(node, f"date {node.value} must be a real calendar date (YYYY-MM-DD)")
-            self.reported.add(path)
+            self._problem(node, f"date {node.value} must be a real calendar date (YYYY-MM-DD)", path)
             return None
 
-    def _problem(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(path=self.shown, line=node.start_mark.line + 1 + self.offset, message=message))
+    def _problem(self, node: yaml.Node, message: str, path: Path_ | None = None, at_line: int | None = None) -> None:
+        line = at_line or node.start_mark.line + 1 + self.offset
+        self.problems.append(Problem(path=self.shown, line=line, message=message))
+        if path is not None:
+            self.reported.add(path)
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
