@@ -64,15 +64,15 @@ CASES = {
          f"(got \"养老\")"]),
     "total that does not add up": (
         GOOD.replace("value: 1.5", "value: 2.5"),
-        [f"{P}:12: figure subsidy: parts add up to 1.5 万元 but the value is 2.5 万元; correct the figure, "
-         f"or explain the source's own inconsistency in discrepancy"]),
+        [f"{P}:12: figure subsidy: parts must add up to the value (they add up to 1.5 万元, the value is 2.5 万元); "
+         f"correct the figure, or explain the source's own inconsistency in discrepancy"]),
     "wrong unit": (
         GOOD.replace("unit: 万元\n    parts", "unit: 万斤\n    parts"),
         [f"{P}:13: figures[1].unit must be one of 元, 万元, 亿元, 人, 万人, 人次, 万人次, 个, 家, 所, 次, 项, 张, 台, "
          f"件, 名, 户, 批, 场, 天, 支, 辆, 套, 床, 篇, 期, 份, 名次, 平方米, 公里, % or 万册 (got \"万斤\")"]),
     "part in a unit that does not convert": (
         GOOD.replace("{what: 第一年, value: 5000, unit: 元}", "{what: 第一年, value: 5000, unit: 人}"),
-        [f"{P}:12: figure subsidy: part 第一年 is in 人, which must convert to the total's unit 万元; correct "
+        [f"{P}:15: figure subsidy: part 第一年 is in 人, which must convert to the total's unit 万元; correct "
          f"the figure, or explain the source's own inconsistency in discrepancy"]),
     "html and a second title in the body": (
         GOOD + "\n# 另一个标题\n\n<script>alert(1)</script>\n",

@@ -21,7 +21,7 @@ def test_valid_data_has_no_problems(repo):
 CASES = {
     "yaml syntax error": (
         "- id: a\n  name: [unclosed\n",
-        ["data/bureaus.yml:3: YAML syntax must be valid: expected ',' or ']', but got '<stream end>' "
+        ["data/bureaus.yml:2: YAML syntax must be valid: expected ',' or ']', but got '<stream end>' "
          "(while parsing a flow sequence)"],
     ),
     "tab indentation": (

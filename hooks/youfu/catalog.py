@@ -120,7 +120,13 @@ def _check_ids(catalog: Catalog) -> Iterator[Problem]:
         yield from check(catalog.packages, pk, ("bureau",), "bureau", package.bureau)
         for i, ref in enumerate(package.legal):
             yield from check(catalog.packages, pk, ("legal", i, "law"), "law", ref.law)
+        first_item: dict[str, int] = {}
         for n, item in enumerate(package.items):
+            line = catalog.packages.line(pk, "items", n, "id")
+            if item.id in first_item:
+                yield catalog.packages.problem(pk, ("items", n, "id"), f"item id {item.id} must be unique in the "
+                                               f"package (already used at line {first_item[item.id]})")
+            first_item.setdefault(item.id, line)
             for i, group in enumerate(item.groups):
                 yield from check(catalog.packages, pk, ("items", n, "groups", i), "group", group)
             for i, facility in enumerate(item.facilities):
@@ -161,7 +167,8 @@ def _check_citations(catalog: Catalog, cited: Iterable[Cited]) -> Iterator[Probl
         for index, ref in enumerate(refs):
             doc = known.get(ref.file)
             if doc is None:
-                yield problem(("sources", index, "file"), f"source file {ref.file} must be listed in {sources.FILE}")
+                if not catalog.sources.failed:  # else the broken entry may be the one meant
+                    yield problem(("sources", index, "file"), f"source file {ref.file} must be listed in {sources.FILE}")
             elif ref.part not in doc.parts:
                 yield problem(("sources", index, "part"),
                               f"part {ref.part} must be one of the parts of {ref.file}: {', '.join(doc.parts)}")

@@ -29,6 +29,7 @@ class Dataset(Generic[R]):
     _loaded: Loaded | None = None
     _raw_ids: set[str] = field(default_factory=set)  # ids of entries that failed to convert
     readable: bool = True  # False when the file itself could not be read or parsed
+    failed: int = 0  # entries that did not convert (their own problems are reported)
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.records)
@@ -63,6 +64,7 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
     dataset: Dataset[R] = Dataset(path=relative)
     path = root / relative
     if not path.exists():
+        dataset.readable = not required
         if required:
             return dataset, [Problem(path=relative, line=1, message="file must exist (it is part of the data)")]
         return dataset, []
@@ -76,9 +78,11 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
         return dataset, problems
     dataset._loaded = loaded
     if loaded.value is None:
+        dataset.readable = False
         return dataset, problems + [Problem(path=relative, line=1,
                                             message="file must hold a YAML list of entries (it is empty; write [] for none)")]
     if not isinstance(loaded.value, list):
+        dataset.readable = False
         return dataset, problems + [Problem(path=relative, line=loaded.line_of(()),
                                             message="file must hold a YAML list of entries, each starting with '- '")]
     first_line: dict[str, int] = {}
@@ -88,6 +92,7 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
         if record is None:
             if isinstance(raw, dict) and isinstance(raw.get("id"), str):
                 dataset._raw_ids.add(raw["id"])
+            dataset.failed += 1
             continue
         record_id = record.id  # type: ignore[attr-defined]
         line = loaded.line_of((index, "id"))

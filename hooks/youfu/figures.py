@@ -54,6 +54,7 @@ class FigureCheck:
     status: Literal["ok", "no-parts", "incomplete", "mismatch", "unit"]
     parts_total: Decimal | None = None  # in the figure's own unit
     message: str = ""
+    part: int | None = None  # index of the part at fault, if one is
 
     @property
     def flagged(self) -> bool:
@@ -74,9 +75,9 @@ def convert(value: Number, unit: str, to: str) -> Decimal:
 def check(figure: Figure) -> FigureCheck:
     if not figure.parts:
         return FigureCheck(status="no-parts")
-    for part in figure.parts:
+    for index, part in enumerate(figure.parts):
         if not convertible(part.unit, figure.unit):
-            return FigureCheck(status="unit", message=(
+            return FigureCheck(status="unit", part=index, message=(
                 f"figure {figure.id}: part {part.what} is in {part.unit}, which must convert to "
                 f"the total's unit {figure.unit}"))
     if any(p.value is None for p in figure.parts):
@@ -86,8 +87,8 @@ def check(figure: Figure) -> FigureCheck:
     if abs(total - stated) <= _tolerance(figure):
         return FigureCheck(status="ok", parts_total=total)
     return FigureCheck(status="mismatch", parts_total=total, message=(
-        f"figure {figure.id}: parts add up to {_fmt(total)} {figure.unit} but the value is "
-        f"{_fmt(stated)} {figure.unit}"))
+        f"figure {figure.id}: parts must add up to the value (they add up to {_fmt(total)} {figure.unit}, "
+        f"the value is {_fmt(stated)} {figure.unit})"))
 
 
 def _tolerance(figure: Figure) -> Decimal:

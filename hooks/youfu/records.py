@@ -127,6 +127,8 @@ def convert(model: type[M], value: Any, loaded: Loaded, at: tuple, shown: str) -
             loc = tuple(error["loc"])
             if at + loc in loaded.reported:
                 continue  # the YAML reader already said what is wrong with this value
+            if error["type"] == "missing" and at + loc[:-1] in loaded.merged:
+                continue  # the refused merge key is the news, not the keys it would have given
             line = loaded.line_of(at + loc)
             problem = Problem(path=shown, line=line, message=_rephrase(model, error, loc))
             if problem not in problems:  # a union reports each branch; say it once
@@ -137,8 +139,10 @@ def convert(model: type[M], value: Any, loaded: Loaded, at: tuple, shown: str) -
 def _kind_of(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {str: "text", int: "a number", float: "a number", bool: "true/false",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    import datetime as dt
+
+    return {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list",
+            dict: "a mapping", dt.date: "a date", dt.datetime: "a date and time"}.get(type(value), "another kind of value")
 
 
 def _name(loc: tuple) -> str:
@@ -233,6 +237,10 @@ def _rephrase(model: type[BaseModel], error: dict, loc: tuple) -> str:
         return f"{name} {reason}" if loc else reason
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return f"{name} {error['msg'].replace('Input should be', 'must be')}"
+    if kind == "date_type" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return f"{name} must be a date written YYYY-MM-DD without quotes (got \"{value}\")"
+    if kind == "string_type" and name.endswith("phone") and isinstance(value, int):
+        return f'{name} must be written in quotes when it is only digits (write "{value}")'
     if kind in _EXPECTED:
         return f"{name} {_EXPECTED[kind]} ({_kind_of(value)} found)"
     if kind.startswith("date"):

@@ -118,6 +118,9 @@ def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, 
         return None, problems
     front, body, body_line = split_front_matter(text)
     if front is None:
+        if text.startswith("---"):
+            return None, [Problem(path=shown, line=1, message="front matter must end with a line of --- "
+                                                               "(the --- on line 1 is never closed)")]
         return None, [Problem(path=shown, line=1,
                               message="report must start with front matter between two lines of ---")]
     loaded, problems = parse_yaml(front, shown, first_line=2)
@@ -125,6 +128,9 @@ def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, 
         return None, problems
     if loaded.value is None:
         loaded.value = {}
+    if not isinstance(loaded.value, dict):
+        return None, problems + [Problem(path=shown, line=2, message=(
+            f"front matter must be a mapping of keys ({'a list' if isinstance(loaded.value, list) else 'a single value'} found)"))]
     meta, more = convert(ReportMeta, loaded.value, loaded, (), shown)
     problems += more
     problems += list(_check_body(body, body_line, shown))
@@ -187,6 +193,7 @@ def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]
         seen.setdefault(figure.id, at("figures", index, "id"))
         result = report.checks[figure.id]
         if result.flagged and not figure.discrepancy:
-            yield Problem(path=shown, line=at("figures", index, "value"),
+            where = ("figures", index, "parts", result.part, "unit") if result.part is not None else ("figures", index, "value")
+            yield Problem(path=shown, line=at(*where),
                           message=result.message + "; correct the figure, or explain the source's own "
                                                    "inconsistency in discrepancy")
