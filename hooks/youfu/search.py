@@ -79,12 +79,22 @@ def units(text: str) -> list[list[str]]:
     return runs
 
 
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_WORD = re.compile(r"[0-9a-z]+")
+_WORD_HAN = re.compile(f"[0-9a-z]+[{HAN}]")
+_HAN_WORD = re.compile(f"[{HAN}][0-9a-z]+")
+
+
 def terms(folded: str) -> Counter:
+    """Unigrams and adjacent pairs of units (as `units` defines them), counted.
+    Written with regexes and C-level counting: it runs over every page's text."""
     counts: Counter = Counter()
-    for run in units(folded):
+    for run in _HAN_RUN.findall(folded):
         counts.update(run)
-        if len(run) > 1:
-            counts.update(map(str.__add__, run, run[1:]))
+        counts.update(map(str.__add__, run, run[1:]))
+    counts.update(_WORD.findall(folded))
+    counts.update(_WORD_HAN.findall(folded))
+    counts.update(_HAN_WORD.findall(folded))
     return counts
 
 
@@ -157,10 +167,15 @@ def _varint(number: int) -> str:
             return "".join(out)
 
 
+_SMALL = [_varint(n) for n in range(4096)]  # most gaps between pages are small
+
+
 def encode_postings(docs: array, tfs: array) -> str:
     previous, parts = -1, []
+    small, b64 = _SMALL, _B64
     for doc, tf in zip(docs, tfs):
-        parts.append(_varint(doc - previous - 1) + _B64[min(tf, MAX_TF)])
+        gap = doc - previous - 1
+        parts.append((small[gap] if gap < 4096 else _varint(gap)) + b64[tf if tf < MAX_TF else MAX_TF])
         previous = doc
     return "".join(parts)
 

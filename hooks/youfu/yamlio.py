@@ -71,6 +71,9 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+# libyaml's parser when PyYAML was built with it (10× faster, same nodes and marks).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -101,7 +104,7 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Loaded | Non
         line = text[: found.start()].count("\n") + 1 + offset
         return None, [Problem(path=shown, line=line, message=message)]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.composer.ComposerError as err:
         if "single document" in str(err) and err.problem_mark:
             return None, [Problem(path=shown, line=err.problem_mark.line + 1 + offset,
