@@ -104,7 +104,12 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Loaded | Non
         line = text[: found.start()].count("\n") + 1 + offset
         return None, [Problem(path=shown, line=line, message=message)]
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        try:
+            node = yaml.compose(text, Loader=_LOADER)
+        except yaml.YAMLError:
+            # Parse again with the pure-Python parser: its messages and marks are
+            # clearer (and stable), and errors are rare enough for the time it takes.
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.composer.ComposerError as err:
         if "single document" in str(err) and err.problem_mark:
             return None, [Problem(path=shown, line=err.problem_mark.line + 1 + offset,
