@@ -62,6 +62,14 @@ def test_index_files_are_deterministic():
     assert search.build(docs) == search.build(list(reversed(docs)))
 
 
+def test_traditional_sections_carry_their_simplified_form_for_highlighting():
+    """The page highlights hits in Traditional text without fetching the folding table."""
+    trad = search.Section(anchor="a", heading="綠色通道", text="醫院設有軍人窗口")
+    simple = search.Section(anchor="b", heading="绿色通道", text="医院设有军人窗口")
+    assert search._section_row(trad) == ["a", "綠色通道", "醫院設有軍人窗口", "绿色通道\n医院设有军人窗口"]
+    assert search._section_row(simple) == ["b", "绿色通道", "医院设有军人窗口"]
+
+
 # ---------------------------------------------------------------------------
 # The query set in Chromium
 # ---------------------------------------------------------------------------

@@ -200,7 +200,7 @@
       return Promise.all([load("d", Math.floor(hit.doc / result.meta.chunk)), load("x", hit.doc)]).then(function (got) {
         var row = got[0][hit.doc % result.meta.chunk];
         hit.url = row[0]; hit.title = row[1]; hit.sub = row[2]; hit.kind = row[3];
-        return foldSections(got[1], result.meta).then(function (sections) {
+        return foldSections(got[1]).then(function (sections) {
           locate(hit, sections, result.words);
         });
       });
@@ -210,9 +210,12 @@
     });
   }
 
-  function foldSections(sections, meta) {
-    return Promise.all(sections.map(function (s) {
-      return fold(s[1] + "\n" + s[2], meta).then(function (folded) { return { anchor: s[0], raw: s[1] + "\n" + s[2], folded: folded }; });
+  /* A section row is [anchor, heading, text] and, when the text has Traditional
+     characters, its Simplified form: no folding table is needed here. */
+  function foldSections(sections) {
+    return Promise.resolve(sections.map(function (s) {
+      var raw = s[1] + "\n" + s[2];
+      return { anchor: s[0], raw: raw, folded: widen(s.length > 3 ? s[3] : raw).toLowerCase() };
     }));
   }
 
@@ -319,6 +322,7 @@
   var current = 0, shownCount = PAGE, lastList = [];
   function run() {
     var text = input.value.trim(), filters = filtersFromForm(), ticket = ++current;
+    if (window.performance && performance.mark) performance.mark("yf-search-start");  // for the benchmark
     results.setAttribute("data-state", "busy");
     writeUrl();
     if (!text && !Object.keys(filters).length) {
@@ -353,8 +357,24 @@
     })).then(function () { render(lastList, input.value.trim(), shownCount); more.hidden = lastList.length <= shownCount; });
   });
 
+  /* While the reader is still typing (or pausing), fetch the pieces the text so far
+     needs: the folding table and the term shards. The search itself waits for a
+     120 ms pause, and by then most of what it needs has arrived. */
+  function prefetch() {
+    var text = input.value.trim();
+    if (!text) return;
+    load("m", 0).then(function (meta) {
+      return fold(text, meta).then(function (folded) {
+        parseQuery(folded).forEach(function (w) {
+          wordTerms(w).forEach(function (t) { load("t", crc32(t) % meta.shards).catch(function () {}); });
+        });
+      });
+    }).catch(function () { /* the search reports a missing file itself */ });
+  }
+
   var timer = null;
-  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+  input.addEventListener("input", function () { clearTimeout(timer); prefetch(); timer = setTimeout(run, 120); });
+  load("m", 0).catch(function () {});
   form.addEventListener("change", run);
   form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
   readUrl();

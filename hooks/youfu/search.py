@@ -225,8 +225,7 @@ class Index:
             out[f"{INDEX_DIR}/d/{start // DOCS_PER_CHUNK}.js"] = _script(
                 "d", start // DOCS_PER_CHUNK, [[d.url, d.title, d.sub, d.kind] for d in chunk])
         for number, doc in enumerate(docs):
-            out[f"{INDEX_DIR}/x/{number}.js"] = _script(
-                "x", number, [[s.anchor, s.heading, s.text] for s in doc.sections])
+            out[f"{INDEX_DIR}/x/{number}.js"] = _script("x", number, [_section_row(s) for s in doc.sections])
         out[f"{INDEX_DIR}/facets.js"] = _script("f", 0, facets)
         out[f"{INDEX_DIR}/meta.js"] = _script("m", 0, {
             "docs": len(docs), "shards": shards, "chunk": DOCS_PER_CHUNK, "version": 1,
@@ -257,6 +256,17 @@ def _facets(docs: list[SearchDoc]) -> dict:
 
 def _pos(values: list, value) -> int:
     return values.index(value) if value in values else -1
+
+
+def _section_row(section) -> list[str]:
+    """[anchor, heading, text], plus the Simplified form of "heading\ntext" when it differs
+    (the page then highlights Traditional text without fetching the folding table)."""
+    row = [section.anchor, section.heading, section.text]
+    raw = section.heading + "\n" + section.text
+    simple = raw.translate(t2s_table())
+    if simple != raw:
+        row.append(simple)
+    return row
 
 
 def _script(kind: str, number: int, payload) -> str:

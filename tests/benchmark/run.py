@@ -22,10 +22,14 @@ which also writes the search probes), then, per repeat and per engine:
   The query is entered the way an input method commits it: the whole text in one input
   event (keyboard.insert_text), then the End key (Material searches on keyup). Time is
   measured in the page from that input event to the moment the results are in the DOM
-  (a MutationObserver), so Playwright's round trips are not counted; the query is
+  (a MutationObserver), so Playwright's round trips are not counted ("ms"). "settled"
+  counts from the moment the engine starts on the settled input instead: the project
+  waits for a 120 ms pause in typing and then marks `yf-search-start`; Material starts
+  on keyup. The query is
   entered as soon as the page has loaded, so a cold query includes whatever index
   loading the engine still has to do (nav_to_done_ms in the JSON counts from the start
-  of navigation). "query KB" is the response bodies + headers of every request of the
+  of navigation). "search KB" counts only the search engine's own requests (index files and
+  engine scripts, see is_search_request). "query KB" is the response bodies + headers of every request of the
   context until the network is idle after the results (page, assets, index), via
   Playwright's request.sizes() (which also sees worker requests); "KB@done" counts only
   the bodies that had arrived when the results appeared (the page's resource timing).
@@ -218,9 +222,9 @@ def normalise(href: str, page_url: str, base: str) -> str | None:
 INIT_JS = r"""
 (() => {
   try { performance.setResourceTimingBufferSize(1000000); } catch (e) {}
-  const b = window.__bench = {mode: null, input: null, keyup: null, done: null, snapshot: null};
+  const b = window.__bench = {mode: null, input: null, keyup: null, settled: null, done: null, snapshot: null};
   const selector = {project: '#search-results a', material: '.md-search-result__list a'};
-  b.arm = (mode) => { b.mode = mode; b.input = b.keyup = b.done = b.snapshot = null; };
+  b.arm = (mode) => { b.mode = mode; b.input = b.keyup = b.settled = b.done = b.snapshot = null; };
   document.addEventListener('input', () => { if (b.mode && b.input === null) b.input = performance.now(); }, true);
   document.addEventListener('keyup', () => { if (b.mode && b.input !== null && b.keyup === null) b.keyup = performance.now(); }, true);
   const ready = {
@@ -233,6 +237,10 @@ INIT_JS = r"""
     if (!b.mode || b.input === null || b.done !== null) return;
     if (ready[b.mode](records)) {
       b.done = performance.now();
+      // When the engine started on the settled input: the project marks it after its
+      // typing pause; Material searches on keyup.
+      const marks = performance.getEntriesByName('yf-search-start').filter(m => m.startTime >= b.input);
+      b.settled = marks.length ? marks[marks.length - 1].startTime : b.keyup;
       b.snapshot = Array.from(document.querySelectorAll(selector[b.mode]), a => a.getAttribute('href'));
     }
   }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true,
@@ -290,7 +298,7 @@ def run_query(browser, base: str, engine: str, probe: dict, timeout_s: float) ->
             }
             const toDone = [nav, ...performance.getEntriesByType('resource')]
               .filter(e => e && e.responseEnd <= b.done).reduce((s, e) => s + (e.encodedBodySize || 0), 0);
-            return {input: b.input, keyup: b.keyup, done: b.done, snapshot: b.snapshot, sizes,
+            return {input: b.input, keyup: b.keyup, settled: b.settled, done: b.done, snapshot: b.snapshot, sizes,
                     bytes_to_done: toDone,
                     nav_start: nav ? nav.startTime : 0,
                     after_input_bytes: after.reduce((s, e) => s + e.encodedBodySize, 0),
@@ -311,6 +319,7 @@ def run_query(browser, base: str, engine: str, probe: dict, timeout_s: float) ->
         out.update(
             ok=True,
             ms=bench["done"] - bench["input"],
+            settled_ms=(bench["done"] - bench["settled"]) if bench["settled"] is not None else None,
             nav_to_done_ms=bench["done"] - bench["nav_start"],
             keyup_lag_ms=(bench["keyup"] - bench["input"]) if bench["keyup"] is not None else None,
             results=len(results), top=results[:5], meta=page.evaluate(META_JS),
@@ -335,12 +344,22 @@ def run_query(browser, base: str, engine: str, probe: dict, timeout_s: float) ->
             pass
     out["bytes"] = sum(n for _u, n in sizes)
     out["requests"] = len(sizes)
-    out["search_bytes"] = sum(n for u, n in sizes if "/search/" in urlsplit(u).path
-                              and not urlsplit(u).path.endswith(("/search/", "/search/index.html")))
+    out["search_bytes"] = sum(n for u, n in sizes if is_search_request(urlsplit(u).path))
     out["failed_requests"] = len(failed)
     out["errors"] = errors[:5]
     context.close()
     return out
+
+
+def is_search_request(path: str) -> bool:
+    """A request of the search engine itself (index and engine code), not of the page.
+
+    Project: everything under search/ but the search page, and assets/search.js.
+    Material: search/search_index.json, its search worker and lunr's language files."""
+    if path.endswith(("/search/", "/search/index.html")):
+        return False
+    return ("/search/" in path or path.endswith("/assets/search.js")
+            or "/assets/javascripts/workers/" in path or "/assets/javascripts/lunr/" in path)
 
 
 def run_probes(site: Path, engine: str, probes: list[dict], timeout_s: float) -> list[dict]:
@@ -380,9 +399,12 @@ def summarise_run(run: dict) -> dict:
     scored = [q for q in queries if q.get("found") is not None]
     return {
         "query_kb": median([q["bytes"] / 1024 for q in queries]) if queries else None,
+        "search_kb": median([q["search_bytes"] / 1024 for q in queries if "search_bytes" in q])
+        if queries else None,
         "query_kb_to_done": median([q["bytes_to_done"] / 1024 for q in queries if q.get("bytes_to_done")])
         if queries else None,
         "query_ms": median([q.get("ms") for q in queries]) if queries else None,
+        "settled_ms": median([q.get("settled_ms") for q in queries]) if queries else None,
         "passed": sum(1 for q in scored if q["found"]) if queries else None,
         "first": sum(1 for q in scored if q["first"]) if queries else None,
         "scored": len(scored) if queries else None,
@@ -404,7 +426,9 @@ def summarise(runs: list[dict]) -> dict:
                                       if r["site"]["avg_report_page_bytes"]]),
         "query_kb": median([p["query_kb"] for p in per]),
         "query_kb_to_done": median([p["query_kb_to_done"] for p in per]),
+        "search_kb": median([p["search_kb"] for p in per]),
         "query_ms": median([p["query_ms"] for p in per]),
+        "settled_ms": median([p["settled_ms"] for p in per]),
         "passed": median([p["passed"] for p in per]),
         "first": median([p["first"] for p in per]),
         "scored": median([p["scored"] for p in per]),
@@ -434,7 +458,7 @@ def print_table(n: int, summary: dict[str, dict], notes: list[str]) -> None:
     engines = [e for e in ENGINES if e in summary]
     print(f"\n== N = {n} reports ==")
     head = f"{'':10} {'build s':>8} {'peak MB':>8} {'index MB':>9} {'idx gz MB':>9} {'files':>6} " \
-           f"{'page KB':>8} {'query KB':>9} {'KB@done':>8} {'ms':>8} {'passed':>7} {'first':>6}"
+           f"{'page KB':>8} {'query KB':>9} {'search KB':>9} {'KB@done':>8} {'ms':>8} {'settled':>8} {'passed':>7} {'first':>6}"
     print(head)
     for e in engines:
         s = summary[e]
@@ -444,8 +468,8 @@ def print_table(n: int, summary: dict[str, dict], notes: list[str]) -> None:
               f"{fmt(s['index_bytes'] and s['index_bytes'] / 2**20, '.2f'):>9} "
               f"{fmt(s['index_gzip_bytes'] and s['index_gzip_bytes'] / 2**20, '.2f'):>9} "
               f"{fmt(s['index_files'], '.0f'):>6} {fmt(s['avg_page_kb']):>8} {fmt(s['query_kb']):>9} "
-              f"{fmt(s['query_kb_to_done']):>8} "
-              f"{fmt(s['query_ms'], '.0f'):>8} {passed:>7} {first:>6}")
+              f"{fmt(s['search_kb']):>9} {fmt(s['query_kb_to_done']):>8} "
+              f"{fmt(s['query_ms'], '.0f'):>8} {fmt(s['settled_ms'], '.0f'):>8} {passed:>7} {first:>6}")
     if len(engines) == 2:
         a, b = summary["material"], summary["project"]
 
@@ -454,7 +478,7 @@ def print_table(n: int, summary: dict[str, dict], notes: list[str]) -> None:
 
         print(f"{'ratio p/b':10} {ratio('build_s'):>8} {ratio('peak_mb'):>8} {ratio('index_bytes'):>9} "
               f"{ratio('index_gzip_bytes'):>9} {ratio('index_files'):>6} {ratio('avg_page_kb'):>8} "
-              f"{ratio('query_kb'):>9} {ratio('query_kb_to_done'):>8} {ratio('query_ms'):>8}")
+              f"{ratio('query_kb'):>9} {ratio('search_kb'):>9} {ratio('query_kb_to_done'):>8} {ratio('query_ms'):>8} {ratio('settled_ms'):>8}")
     print("\nper probe (median ms / KB; found and first per repeat):")
     kinds = list(dict.fromkeys(k for e in engines for k in summary[e]["probes"]))
     for kind in kinds:
