@@ -71,8 +71,9 @@ def on_page_context(context, page, config, nav):
     context["yf_changes"] = _build["info"].changes(*files)
     if _build["own_search"] and page.file.src_uri not in NOT_SEARCHED:
         meta = pages.search_meta(_build["catalog"], _build["plan"], page.file.src_uri)
-        _build["search_docs"].append(search.SearchDoc(
-            url=page.url, title=page.title or "", sections=search.sections_of(page.content or ""), **meta))
+        if meta is not None:
+            _build["search_docs"].append(search.SearchDoc(
+                url=page.url, title=page.title or "", sections=search.sections_of(page.content or ""), **meta))
     return context
 
 

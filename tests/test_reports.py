@@ -150,6 +150,54 @@ def test_archive_is_paginated_and_every_report_is_on_exactly_one_page(monkeypatc
     assert all(len(view.context["reports"]) <= 4 for view in archive)
 
 
+def test_year_and_topic_lists_are_paginated_too(monkeypatch):
+    from helpers import ROOT
+    from youfu import pages
+    from youfu.catalog import load_or_fail
+
+    catalog = load_or_fail(ROOT)
+    monkeypatch.setattr(pages, "ARCHIVE_PAGE_SIZE", 2)
+    plan = pages.site_plan(catalog)
+    topic = max(pages._topics(list(catalog.reports)), key=lambda t: len(t[1]))
+    assert len(topic[1]) > 2
+    views = [plan.views[pages.topic_uri(topic[0], n)] for n in range(1, 100)
+             if pages.topic_uri(topic[0], n) in plan.views]
+    assert len(views) == -(-len(topic[1]) // 2)
+    assert [r.src_uri for v in views for r in v.context["reports"]] == [r.src_uri for r in topic[1]]
+    assert all(v.context["total"] == len(topic[1]) for v in views)
+    for year, members in pages._years(list(catalog.reports)):
+        listed = [r for n in range(1, 100) if pages.year_uri(year, n) in plan.views
+                  for r in plan.views[pages.year_uri(year, n)].context["reports"]]
+        assert listed == members
+
+
+def test_pager_links_do_not_grow_with_the_number_of_pages():
+    from youfu.pages import Pager
+
+    uris = tuple(f"p{n}.md" for n in range(1, 401))
+    middle = Pager(uris=uris, number=200)
+    assert [link and link[0] for link in middle.links] == [1, None, 198, 199, 200, 201, 202, None, 400]
+    assert (middle.previous, middle.next) == ("p199.md", "p201.md")
+    first = Pager(uris=uris, number=1)
+    assert [link and link[0] for link in first.links] == [1, 2, 3, None, 400]
+    assert first.previous is None
+    assert [link and link[0] for link in Pager(uris=uris[:4], number=4).links] == [1, 2, 3, 4]
+
+
+def test_lists_of_reports_are_not_searched_but_reports_are():
+    from helpers import ROOT
+    from youfu import pages
+    from youfu.catalog import load_or_fail
+
+    catalog = load_or_fail(ROOT)
+    plan = pages.site_plan(catalog)
+    report = next(iter(catalog.reports))
+    assert pages.search_meta(catalog, plan, pages.archive_uri(1)) is None
+    assert pages.search_meta(catalog, plan, pages.year_uri(report.meta.year)) is None
+    assert pages.search_meta(catalog, plan, pages.topic_uri(report.meta.topics[0])) is None
+    assert pages.search_meta(catalog, plan, report.src_uri)["kind"] == "报告"
+
+
 def test_shipped_summaries_are_plain_language_length():
     from helpers import ROOT
     from youfu.catalog import load_or_fail

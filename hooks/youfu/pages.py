@@ -8,7 +8,9 @@ Pure Python. `site_plan(catalog)` returns:
 """
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,35 +115,74 @@ def _plan_reports(plan: SitePlan, catalog: Catalog) -> None:
             "sources": _cited(catalog, report.meta.sources),
             "companions": companions(catalog, report),
         })
-    pages = [ordered[i:i + ARCHIVE_PAGE_SIZE] for i in range(0, len(ordered), ARCHIVE_PAGE_SIZE)] or [[]]
-    page_uris = [archive_uri(n) for n in range(1, len(pages) + 1)]
-    for number, chunk in enumerate(pages, start=1):
+    years, topics = _years(ordered), _topics(ordered)
+    bureaus_by_id = {b.id: b for b in catalog.bureaus}
+    for number, chunk, pager in _paged(ordered, archive_uri):
         title = "工作报告" if number == 1 else f"工作报告（第{number}页）"
-        plan.add(page_uris[number - 1], title, "report-archive.html",
+        plan.add(pager.uris[number - 1], title, "report-archive.html",
                  files=tuple(f"content/{r.src_uri}" for r in chunk), description=
                  "各地卫生部门历年的双拥工作总结、计划和汇报。",
-                 reports=chunk, number=number, page_uris=page_uris,
-                 years=_years(ordered), topics=_topics(ordered), total=len(ordered),
-                 bureaus={b.id: b for b in catalog.bureaus})
-    for year, members in _years(ordered):
-        plan.add(year_uri(year), f"{year_title(year)}的工作报告", "report-list.html",
-                 files=tuple(f"content/{r.src_uri}" for r in members), description=
-                 f"{year_title(year)}各地卫生部门的工作报告。",
-                 heading=f"{year_title(year)}的工作报告", reports=members,
-                 bureaus={b.id: b for b in catalog.bureaus})
-    for topic, members in _topics(ordered):
-        plan.add(topic_uri(topic), f"主题：{topic}", "report-list.html",
-                 files=tuple(f"content/{r.src_uri}" for r in members), description=
-                 f"涉及“{topic}”的工作报告。",
-                 heading=f"主题：{topic}", reports=members, bureaus={b.id: b for b in catalog.bureaus})
+                 reports=chunk, number=number, pager=pager,
+                 years=years, topics=topics, total=len(ordered), bureaus=bureaus_by_id)
+    lists = [(year_title(year), f"{year_title(year)}的工作报告", f"{year_title(year)}各地卫生部门的工作报告。",
+              functools.partial(year_uri, year), members) for year, members in years]
+    lists += [(topic, f"主题：{topic}", f"涉及“{topic}”的工作报告。", functools.partial(topic_uri, topic), members)
+              for topic, members in topics]
+    for _label, heading, description, uri_of, members in lists:
+        for number, chunk, pager in _paged(members, lambda n, uri_of=uri_of: uri_of(page=n)):
+            title = heading if number == 1 else f"{heading}（第{number}页）"
+            plan.add(pager.uris[number - 1], title, "report-list.html",
+                     files=tuple(f"content/{r.src_uri}" for r in chunk), description=description,
+                     heading=title, reports=chunk, total=len(members), number=number, pager=pager,
+                     bureaus=bureaus_by_id)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Links between the pages of one paginated list: the first and the last page, and
+    the pages near the current one (the number of links does not grow with the list)."""
+
+    uris: tuple[str, ...]
+    number: int
+    window: int = 2
+
+    @property
+    def links(self) -> list[tuple[int, str] | None]:
+        """(page number, uri) in order; None where pages are left out."""
+        count = len(self.uris)
+        shown = sorted({1, count, *range(max(1, self.number - self.window),
+                                          min(count, self.number + self.window) + 1)})
+        out: list[tuple[int, str] | None] = []
+        for previous, n in zip([0, *shown], shown):
+            if n - previous > 1:
+                out.append(None)
+            out.append((n, self.uris[n - 1]))
+        return out
+
+    @property
+    def previous(self) -> str | None:
+        return self.uris[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.uris[self.number] if self.number < len(self.uris) else None
+
+
+def _paged(items: list, uri_of) -> Iterator[tuple[int, list, Pager]]:
+    """(number, items of that page, pager) for pages of ARCHIVE_PAGE_SIZE items; page 1 always exists."""
+    chunks = [items[i:i + ARCHIVE_PAGE_SIZE] for i in range(0, len(items), ARCHIVE_PAGE_SIZE)] or [[]]
+    uris = tuple(uri_of(n) for n in range(1, len(chunks) + 1))
+    for number, chunk in enumerate(chunks, start=1):
+        yield number, chunk, Pager(uris=uris, number=number)
 
 
 def archive_uri(number: int) -> str:
     return "reports/index.md" if number == 1 else f"reports/page/{number}.md"
 
 
-def year_uri(year: int | None) -> str:
-    return f"reports/years/{year if year is not None else 'unknown'}.md"
+def year_uri(year: int | None, page: int = 1) -> str:
+    name = year if year is not None else "unknown"
+    return f"reports/years/{name}.md" if page == 1 else f"reports/years/{name}-p{page}.md"
 
 
 def year_title(year: int | None) -> str:
@@ -159,8 +200,9 @@ TOPIC_SLUGS = {
 assert set(TOPIC_SLUGS) == set(reports.TOPICS), "every topic needs an address"
 
 
-def topic_uri(topic: str) -> str:
-    return f"reports/topics/{TOPIC_SLUGS[topic]}.md"
+def topic_uri(topic: str, page: int = 1) -> str:
+    slug = TOPIC_SLUGS[topic]
+    return f"reports/topics/{slug}.md" if page == 1 else f"reports/topics/{slug}-p{page}.md"
 
 
 def companions(catalog: Catalog, report: reports.Report) -> list[reports.Report]:
@@ -395,9 +437,17 @@ def _plan_search(plan: SitePlan, catalog: Catalog) -> None:
              topics=[t for t in reports.TOPICS if any(t in r.meta.topics for r in catalog.reports)])
 
 
-def search_meta(catalog: Catalog, plan: SitePlan, src_uri: str) -> dict:
-    """What the search index records about a page besides its text."""
+LISTING_TEMPLATES = frozenset({"report-archive.html", "report-list.html"})
+
+
+def search_meta(catalog: Catalog, plan: SitePlan, src_uri: str) -> dict | None:
+    """What the search index records about a page besides its text; None for a page
+    that is not searched. Lists of reports (archive, years, topics) are not: they only
+    repeat the titles of the reports, which are searched themselves, and the search
+    page filters by year and topic."""
     view = plan.views.get(src_uri)
+    if view is not None and view.template in LISTING_TEMPLATES:
+        return None
     context = view.context if view else {}
     if "report" in context:
         report, bureau = context["report"], context["bureau"]
