@@ -110,6 +110,8 @@ def page_texts(site: Path) -> dict[str, str]:
         start, end = html.find("<article"), html.find("</article>")
         if start < 0 or path.name == "404.html" or path.parent.name == "search":
             continue
+        if "data-yf-listing" in html:  # lists of reports are left out of search on purpose
+            continue
         # The page's own text: what the article shows, without its navigation links.
         sections = search.sections_of(html[start:end])
         texts[path.relative_to(site).as_posix()] = search.fold(" ".join(s.heading + " " + s.text for s in sections))
