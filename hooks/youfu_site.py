@@ -11,7 +11,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from youfu import feeds, figures, opendata, pages, search, siteinfo
+from youfu import feeds, figures, opendata, pages, preview, search, siteinfo
 from youfu.catalog import load_catalog
 from youfu.pages import View, site_plan
 from youfu.problems import DataError
@@ -27,9 +27,17 @@ _build: dict = {}
 # ---------------------------------------------------------------------------
 
 
+def on_startup(command, dirty):
+    preview.start(command, dirty)
+
+
+def on_shutdown():
+    preview.stop()
+
+
 def on_config(config):
     root = Path(config.config_file_path).parent
-    catalog, problems = load_catalog(root)
+    catalog, problems = load_catalog(root, report_memo=preview.REPORTS if preview.MODE.serving else None)
     if problems:
         # Every problem, then a clean exit: no traceback, and site/ is not touched yet.
         for line in DataError(problems).report().splitlines():
@@ -42,11 +50,20 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
-    for page in _build["plan"].generated:
-        files.append(File.generated(config, page.src_uri, content=page.markdown()))
+    if preview.MODE.dirty:
+        # `mkdocs serve --dirty`: generated pages get source files whose age tells MkDocs
+        # whether they need rebuilding (see youfu/preview.py).
+        inputs = preview.inputs_signature(_build["root"], _build["catalog"])
+        for page in _build["plan"].generated:
+            files.append(File.generated(config, page.src_uri, abs_src_path=preview.GENERATED.path_for(
+                page.src_uri, page.markdown(), inputs)))
+    else:
+        for page in _build["plan"].generated:
+            files.append(File.generated(config, page.src_uri, content=page.markdown()))
     for path, content in opendata.files(_build["catalog"]).items():
         files.append(File.generated(config, path, content=content))
     urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    _build["urls"] = set(urls.values())
     feed = feeds.atom(_build["catalog"], _build["info"], urls, config.site_url, config.site_name)
     files.append(File.generated(config, "feed.xml", content=_env(config).get_template(
         "partials/youfu/feed.xml").render(feed=feed)))
@@ -80,11 +97,13 @@ def on_page_context(context, page, config, nav):
 def on_post_build(config):
     if not _build["own_search"]:
         return
-    site = Path(config.site_dir)
-    for relative, text in search.build(_build["search_docs"]).items():
-        path = site / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    docs = _build["search_docs"]
+    if preview.MODE.dirty:  # only the rebuilt pages were seen: keep the others' documents
+        docs = preview.SEARCH_DOCS.merge(docs, _build["urls"])
+    if preview.MODE.serving:  # the page shows at once; the index follows
+        preview.BACKGROUND.run(search.write, Path(config.site_dir), docs)
+    else:
+        search.write(Path(config.site_dir), docs)
 
 
 # ---------------------------------------------------------------------------

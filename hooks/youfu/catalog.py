@@ -6,6 +6,7 @@ found; callers decide whether to stop (`DataError`).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -43,7 +44,15 @@ class Catalog:
         return bureau.region if bureau else None
 
     def reports_of(self, bureau_id: str) -> list[reports.Report]:
-        return sorted((r for r in self.reports if r.meta.bureau == bureau_id), key=report_order)
+        return list(self._reports_by_bureau.get(bureau_id, ()))
+
+    @functools.cached_property
+    def _reports_by_bureau(self) -> dict[str, list[reports.Report]]:
+        """Grouped once: every report page asks for its bureau's reports."""
+        grouped: dict[str, list[reports.Report]] = {}
+        for report in sorted(self.reports, key=report_order):
+            grouped.setdefault(report.meta.bureau, []).append(report)
+        return grouped
 
 
 def report_order(report: reports.Report) -> tuple:
@@ -52,13 +61,14 @@ def report_order(report: reports.Report) -> tuple:
     return (year is None, -(year or 0), report.src_uri)
 
 
-def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
+def load_catalog(root: Path, report_memo: dict | None = None) -> tuple[Catalog, list[Problem]]:
+    """`report_memo`: see reports.load_reports (the preview reuses unchanged reports)."""
     problems: list[Problem] = []
     source_docs, found = load_list(root, sources.FILE, sources.SourceDoc)
     problems += found
     bureau_list, found = load_list(root, bureaus.FILE, bureaus.Bureau)
     problems += found
-    report_set, found = reports.load_reports(root)
+    report_set, found = reports.load_reports(root, report_memo)
     problems += found
     lists = {}
     for name, relative, model in _LISTS:

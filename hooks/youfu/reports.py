@@ -94,18 +94,38 @@ _BAD_URL = re.compile(r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscr
 _REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*(?:https?:)?//", re.I)
 
 
-def load_reports(root: Path) -> tuple[ReportSet, list[Problem]]:
+def load_reports(root: Path, memo: dict | None = None) -> tuple[ReportSet, list[Problem]]:
+    """Every report under content/reports/. With `memo` (a dict kept by the caller, as
+    the preview does between rebuilds), a file whose size and modification time are
+    unchanged is not read again: its earlier result is reused."""
     found = ReportSet()
     problems: list[Problem] = []
     folder = root / FOLDER
     if not folder.is_dir():
         return found, problems
     for path in sorted(folder.rglob("*.md")):
-        report, more = _load_one(root, path, found)
+        if memo is None:
+            report, more = _load_one(root, path, found)
+        else:
+            report, more = _load_memo(root, path, found, memo)
         problems += more
         if report is not None:
             found.reports.append(report)
     return found, problems
+
+
+def _load_memo(root: Path, path: Path, found: ReportSet, memo: dict) -> tuple[Report | None, list[Problem]]:
+    src_uri = path.relative_to(root / "content").as_posix()
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = memo.get(path)
+    if cached is None or cached[0] != key:
+        report, problems = _load_one(root, path, found)
+        memo[path] = cached = (key, report, problems, found.lines.get(src_uri))
+    _, report, problems, lines = cached
+    if lines is not None:
+        found.lines[src_uri] = lines
+    return report, list(problems)
 
 
 def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, list[Problem]]:

@@ -276,3 +276,11 @@ def _script(kind: str, number: int, payload) -> str:
 
 def build(docs: Iterable[SearchDoc]) -> dict[str, str]:
     return Index(docs=list(docs)).files()
+
+
+def write(site_dir: Path, docs: Iterable[SearchDoc]) -> None:
+    """Write the index files into the built site."""
+    for relative, text in build(docs).items():
+        path = site_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

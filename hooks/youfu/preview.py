@@ -1,0 +1,167 @@
+"""What one `mkdocs serve` process keeps between its rebuilds, so that a preview
+shows an edit quickly.
+
+MkDocs reloads mkdocs.yml and the hook file on every rebuild, but this package stays
+imported, so the state lives here. Nothing here is used by `mkdocs build`.
+
+* With `mkdocs serve --dirty`, MkDocs rebuilds only pages whose source file is newer
+  than the page it built before. Our generated pages have no source file, so they would
+  all be rebuilt every time. `GeneratedSources` writes their Markdown into a cache
+  folder instead and touches the files only when what the pages show may have changed
+  (`signature`): the data files, the report front matter and excerpts, the templates.
+  Editing the body of a report then rebuilds that one page.
+* A dirty rebuild sees only the rebuilt pages, so the search documents of the others
+  are kept here and merged (`SearchDocs`).
+* Reports whose file did not change are not read and checked again (`REPORTS`).
+* The search index is written after the rebuild, in a background thread (`Background`):
+  the edited page shows at once, the index follows a moment later.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+log = logging.getLogger("mkdocs.plugins.youfu")
+
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+@dataclass
+class Mode:
+    serving: bool = False
+    dirty: bool = False
+
+
+MODE = Mode()
+
+
+def start(command: str, dirty: bool) -> None:
+    """Called by the hook's on_startup (once per `mkdocs` process)."""
+    MODE.serving, MODE.dirty = command == "serve", dirty
+    if MODE.serving and MODE.dirty:
+        # MkDocs warns on every dirty build, and strict mode turns that warning into a
+        # failed build; --dirty is asked for explicitly, so the warning is only news.
+        logging.getLogger("mkdocs.commands.build").addFilter(_dirty_warning_as_info)
+
+
+def stop() -> None:
+    GENERATED.close()
+    BACKGROUND.wait()
+
+
+def _dirty_warning_as_info(record: logging.LogRecord) -> bool:
+    if record.levelno == logging.WARNING and DIRTY_WARNING in record.getMessage():
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
+
+
+def signature(parts: Iterable[str]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def inputs_signature(root: Path, catalog, watched: Iterable[str] = ("data", "overrides")) -> str:
+    """Changes whenever a generated page may show something different: a data file or a
+    template changed, or a report's front matter or excerpt (what the lists show)."""
+    def parts():
+        for folder in watched:
+            for path in sorted((root / folder).rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    yield f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
+        for report in catalog.reports:
+            yield f"{report.src_uri}:{report.meta!r}:{report.excerpt}"
+    return signature(parts())
+
+
+class GeneratedSources:
+    """Generated pages' Markdown as files in a cache folder, rewritten only when needed."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.last: str | None = None
+
+    def path_for(self, src_uri: str, markdown: str, inputs: str) -> str:
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="youfu-preview-"))
+        path = self.folder / src_uri
+        text = f"{markdown}\n<!-- {inputs} -->\n"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    def close(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
+GENERATED = GeneratedSources()
+
+
+@dataclass
+class SearchDocs:
+    """Search documents by address, carried over the dirty rebuilds of one serve process."""
+    by_url: dict = field(default_factory=dict)
+
+    def merge(self, fresh: list, urls: set[str]) -> list:
+        """The fresh documents, plus the kept ones of pages that still exist and were not rebuilt."""
+        self.by_url = {url: doc for url, doc in self.by_url.items() if url in urls}
+        self.by_url.update((doc.url, doc) for doc in fresh)
+        return list(self.by_url.values())
+
+
+SEARCH_DOCS = SearchDocs()
+
+# Reports already read, by path: reused while their size and modification time stay the same.
+REPORTS: dict = {}
+
+
+class Background:
+    """One worker thread running the latest job only (older pending jobs are dropped)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._job: tuple[Callable, tuple] | None = None
+        self._busy = False
+        self._thread: threading.Thread | None = None
+
+    def run(self, job: Callable, *args) -> None:
+        with self._lock:
+            self._job = (job, args)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, name="youfu-search-index", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def wait(self, timeout: float = 60) -> None:
+        with self._lock:
+            self._wake.wait_for(lambda: self._job is None and not self._busy, timeout=timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                self._wake.wait_for(lambda: self._job is not None)
+                (job, args), self._job, self._busy = self._job, None, True
+            try:
+                job(*args)
+            except Exception as error:  # noqa: BLE001 - a preview must keep running
+                log.info(f"search index not updated in the preview: {error!r}")
+            finally:
+                with self._lock:
+                    self._busy = False
+                    self._wake.notify_all()
+
+
+BACKGROUND = Background()
