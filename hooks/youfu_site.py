@@ -94,6 +94,14 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_post_page(output: str, page, config) -> str:
+    # The page is written once this returns and nothing reads its Markdown or HTML again:
+    # let them go, so a build holds fewer pages in memory at a time (MkDocs keeps every
+    # page object until the end).
+    page.markdown = page.content = None
+    return output
+
+
 def on_post_build(config):
     if not _build["own_search"]:
         return

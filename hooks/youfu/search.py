@@ -23,7 +23,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 INDEX_DIR = "search/idx"
 DOCS_PER_CHUNK = 20  # page metadata travels in chunks of this many pages
@@ -200,6 +200,11 @@ class Index:
     docs: list[SearchDoc] = field(default_factory=list)
 
     def files(self) -> dict[str, str]:
+        return dict(self.iter_files())
+
+    def iter_files(self) -> Iterator[tuple[str, str]]:
+        """(path under the site, text) of every index file, one at a time: a large site's
+        index is written without holding all of it in memory."""
         docs = sorted(self.docs, key=lambda d: d.url)
         postings: dict[str, tuple[array, array]] = {}
         for number, doc in enumerate(docs):
@@ -212,30 +217,29 @@ class Index:
                 entry[0].append(number)
                 entry[1].append(min(count, MAX_TF))
         shards = shard_count(len(docs))
-        out: dict[str, str] = {}
         grouped: dict[int, dict[str, str]] = {}
         for term in sorted(postings):
             doc_ids, tfs = postings[term]
             grouped.setdefault(shard_of(term, shards), {})[term] = encode_postings(doc_ids, tfs)
+        postings.clear()
         for number in range(shards):
-            out[f"{INDEX_DIR}/t/{number}.js"] = _script("t", number, grouped.get(number, {}))
+            yield f"{INDEX_DIR}/t/{number}.js", _script("t", number, grouped.pop(number, {}))
         facets = _facets(docs)
         for start in range(0, len(docs), DOCS_PER_CHUNK):
             chunk = docs[start:start + DOCS_PER_CHUNK]
-            out[f"{INDEX_DIR}/d/{start // DOCS_PER_CHUNK}.js"] = _script(
+            yield f"{INDEX_DIR}/d/{start // DOCS_PER_CHUNK}.js", _script(
                 "d", start // DOCS_PER_CHUNK, [[d.url, d.title, d.sub, d.kind] for d in chunk])
         for number, doc in enumerate(docs):
-            out[f"{INDEX_DIR}/x/{number}.js"] = _script("x", number, [_section_row(s) for s in doc.sections])
-        out[f"{INDEX_DIR}/facets.js"] = _script("f", 0, facets)
-        out[f"{INDEX_DIR}/meta.js"] = _script("m", 0, {
+            yield f"{INDEX_DIR}/x/{number}.js", _script("x", number, [_section_row(s) for s in doc.sections])
+        yield f"{INDEX_DIR}/facets.js", _script("f", 0, facets)
+        yield f"{INDEX_DIR}/meta.js", _script("m", 0, {
             "docs": len(docs), "shards": shards, "chunk": DOCS_PER_CHUNK, "version": 1,
             "t2s_shards": T2S_SHARDS})
         t2s: dict[int, list[str]] = {}
         for code, simple in sorted(t2s_table().items()):
             t2s.setdefault(code % T2S_SHARDS, []).append(chr(code) + simple)
         for number in range(T2S_SHARDS):
-            out[f"{INDEX_DIR}/s/{number}.js"] = _script("s", number, "".join(t2s.get(number, [])))
-        return out
+            yield f"{INDEX_DIR}/s/{number}.js", _script("s", number, "".join(t2s.get(number, [])))
 
 
 def _facets(docs: list[SearchDoc]) -> dict:
@@ -280,7 +284,7 @@ def build(docs: Iterable[SearchDoc]) -> dict[str, str]:
 
 def write(site_dir: Path, docs: Iterable[SearchDoc]) -> None:
     """Write the index files into the built site."""
-    for relative, text in build(docs).items():
+    for relative, text in Index(docs=list(docs)).iter_files():
         path = site_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
