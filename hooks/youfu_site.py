@@ -43,6 +43,8 @@ def on_config(config):
         for line in DataError(problems).report().splitlines():
             log.error(line)
         raise Abort("数据有误，未生成网站（data errors above; the site was not built）")
+    if preview.MODE.serving:
+        preview.keep_compiled_templates(config.theme)
     _build.clear()
     _build.update(root=root, catalog=catalog, plan=site_plan(catalog), info=siteinfo.collect(root, catalog),
                   search_docs=[], own_search=not _material_search_enabled(config))

@@ -12,6 +12,8 @@ imported, so the state lives here. Nothing here is used by `mkdocs build`.
   Editing the body of a report then rebuilds that one page.
 * A dirty rebuild sees only the rebuilt pages, so the search documents of the others
   are kept here and merged (`SearchDocs`).
+* Compiled templates are kept (`TEMPLATES`): MkDocs makes a new Jinja environment, and so
+  compiles every template again, on each rebuild.
 * Reports whose file did not change are not read and checked again (`REPORTS`).
 * The search index is written after the rebuild, in a background thread (`Background`):
   the edited page shows at once, the index follows a moment later.
@@ -26,6 +28,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
+
+import jinja2
 
 log = logging.getLogger("mkdocs.plugins.youfu")
 
@@ -48,6 +52,74 @@ def start(command: str, dirty: bool) -> None:
         # MkDocs warns on every dirty build, and strict mode turns that warning into a
         # failed build; --dirty is asked for explicitly, so the warning is only news.
         logging.getLogger("mkdocs.commands.build").addFilter(_dirty_warning_as_info)
+
+
+def keep_compiled_templates(theme) -> None:
+    """Give every Jinja environment the theme makes from now on our bytecode cache."""
+    make = theme.get_env
+    if getattr(make, "youfu_cached", False):
+        return
+
+    def get_env():
+        env = make()
+        env.bytecode_cache = TEMPLATES
+        list_templates = env.list_templates
+
+        def listed(extensions=None, filter_func=None):
+            # MkDocs lists every theme file (Material has thousands of icons) on every
+            # rebuild; the list changes only when a file is added to or removed from
+            # the theme folders, whose file names make the key. Filters as Jinja does.
+            key = _folder_listing(theme.dirs)
+            if key not in _LISTED:
+                _LISTED.clear()
+                _LISTED[key] = list_templates()
+            names = _LISTED[key]
+            if extensions is not None:
+                names = [n for n in names if "." in n and n.rsplit(".", 1)[1] in extensions]
+            if filter_func is not None:
+                names = [n for n in names if filter_func(n)]
+            return list(names)
+
+        env.list_templates = listed
+        return env
+
+    get_env.youfu_cached = True
+    theme.get_env = get_env
+
+
+_LISTED: dict = {}
+
+
+def _folder_listing(folders: list[str]) -> tuple:
+    """Modification times of each theme folder and of its direct subfolders: adding or
+    removing a file (e.g. in overrides/assets) changes its folder's time. Cheap: one
+    stat per folder, not per file."""
+    out = []
+    for folder in folders:
+        top = Path(folder)
+        if not top.is_dir():
+            continue
+        out.append((folder, top.stat().st_mtime_ns))
+        out.extend((str(p), p.stat().st_mtime_ns) for p in top.iterdir() if p.is_dir())
+    return tuple(sorted(out))
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates in memory; Jinja checks each against its source's checksum."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = MemoryBytecodeCache()
 
 
 def stop() -> None:
@@ -88,22 +160,24 @@ class GeneratedSources:
 
     def __init__(self) -> None:
         self.folder: Path | None = None
-        self.last: str | None = None
+        self.written: dict[str, str] = {}  # src_uri → the text last written for it
 
     def path_for(self, src_uri: str, markdown: str, inputs: str) -> str:
         if self.folder is None:
             self.folder = Path(tempfile.mkdtemp(prefix="youfu-preview-"))
         path = self.folder / src_uri
         text = f"{markdown}\n<!-- {inputs} -->\n"
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        if self.written.get(src_uri) != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+            self.written[src_uri] = text
         return str(path)
 
     def close(self) -> None:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
+            self.written.clear()
 
 
 GENERATED = GeneratedSources()
