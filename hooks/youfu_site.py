@@ -31,6 +31,10 @@ def on_startup(command, dirty):
     preview.start(command, dirty)
 
 
+def on_serve(server, config, builder):
+    return preview.native_watcher(server)
+
+
 def on_shutdown():
     preview.stop()
 

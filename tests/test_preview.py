@@ -102,3 +102,31 @@ def test_the_report_memo_rereads_only_changed_files(site_copy):
     assert [r.src_uri for r in changed] == [path.relative_to(site_copy / "content").as_posix()]
     assert changed[0].meta.title.startswith("新")
     assert third.lines.keys() == first.lines.keys()
+
+
+def test_the_preview_watches_files_with_inotify_and_still_notices_an_edit(tmp_path):
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.inotify import InotifyObserver
+
+    from youfu import preview
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "a.md").write_text("一", encoding="utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(folder))
+    preview.native_watcher(server)
+    assert isinstance(server.observer, InotifyObserver)
+    assert list(server._watched_paths) == [str(folder)]
+    server.observer.start()
+    try:
+        (folder / "a.md").read_text(encoding="utf-8")  # reading is not a change
+        with server._rebuild_cond:
+            assert not server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=1)
+        (folder / "a.md").write_text("二", encoding="utf-8")
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=5)
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()

@@ -125,7 +125,7 @@ def edit(path: Path, kind: str, mark: str) -> str:
     return f"（预览{mark}）"
 
 
-def measure(project: Path, dirty: bool, repeat: int, kinds: list[str]) -> dict:
+def measure(project: Path, dirty: bool, repeat: int, kinds: list[str], pause: float) -> dict:
     server = Server(project, dirty)
     try:
         server.wait_builds(1, timeout=1800)
@@ -136,7 +136,7 @@ def measure(project: Path, dirty: bool, repeat: int, kinds: list[str]) -> dict:
         mark = int(time.time()) % 100000 * 100  # new text on every run
         for _ in range(repeat):
             for kind in kinds:
-                time.sleep(1.0)  # let the file watcher settle
+                time.sleep(pause)  # the index of the last rebuild is written meanwhile
                 mark += 1
                 before = len(server.builds)
                 expected = edit(path, kind, str(mark))
@@ -160,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--modes", nargs="+", choices=["full", "dirty"], default=["full", "dirty"])
     parser.add_argument("--kinds", nargs="+", choices=["body", "title"], default=["body", "title"])
+    parser.add_argument("--pause", type=float, default=5.0,
+                        help="seconds between one edit showing and the next edit (default 5)")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
@@ -172,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     for mode in args.modes:
         label = "mkdocs serve" + (" --dirty" if mode == "dirty" else "")
         print(f"[{label}] starting with {args.reports} reports …", flush=True)
-        result = measure(project, mode == "dirty", args.repeat, args.kinds)
+        result = measure(project, mode == "dirty", args.repeat, args.kinds, args.pause)
         figures["modes"][mode] = result
         print(f"[{label}] first build {result['first_build_s']:.1f} s", flush=True)
         for kind, runs in result["edits"].items():
