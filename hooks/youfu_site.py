@@ -12,6 +12,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from youfu import feeds, figures, opendata, pages, preview, search, siteinfo
+from youfu.compact import compact
 from youfu.catalog import load_catalog
 from youfu.pages import View, site_plan
 from youfu.problems import DataError
@@ -105,7 +106,7 @@ def on_post_page(output: str, page, config) -> str:
     # let them go, so a build holds fewer pages in memory at a time (MkDocs keeps every
     # page object until the end).
     page.markdown = page.content = None
-    return output
+    return compact(output)
 
 
 def on_post_build(config):

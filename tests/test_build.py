@@ -261,3 +261,12 @@ figures:
     # A plan and the summary of the same year link to each other; different years do not.
     plan = (out / built("reports/sample-city/2014-x.md")).read_text(encoding="utf-8")
     assert "同一部门同一年" not in plan
+
+
+def test_compact_keeps_preformatted_text_and_collapses_the_rest():
+    from youfu.compact import compact
+
+    page = ("<div>\n    \n   <p>一\n     二</p>\n\n</div>\n<pre><code>a\n    b\n\n</code></pre>"
+            "<script>\n  var x = 1;\n\n  y()\n</script>\n  <textarea>\n  keep\n</textarea>")
+    assert compact(page) == ("<div>\n<p>一\n二</p>\n</div>\n<pre><code>a\n    b\n\n</code></pre>"
+                             "<script>\n  var x = 1;\n\n  y()\n</script>\n<textarea>\n  keep\n</textarea>")
