@@ -60,10 +60,10 @@ def on_files(files: Files, config) -> Files:
     if preview.MODE.dirty:
         # `mkdocs serve --dirty`: generated pages get source files whose age tells MkDocs
         # whether they need rebuilding (see youfu/preview.py).
-        inputs = preview.inputs_signature(_build["root"], _build["catalog"])
+        inputs = preview.PageInputs(_build["root"], _build["catalog"])
         for page in _build["plan"].generated:
             files.append(File.generated(config, page.src_uri, abs_src_path=preview.GENERATED.path_for(
-                page.src_uri, page.markdown(), inputs)))
+                page.src_uri, page.markdown(), inputs.of(_build["plan"].views[page.src_uri].context))))
     else:
         for page in _build["plan"].generated:
             files.append(File.generated(config, page.src_uri, content=page.markdown()))

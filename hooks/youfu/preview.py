@@ -7,9 +7,10 @@ imported, so the state lives here. Nothing here is used by `mkdocs build`.
 * With `mkdocs serve --dirty`, MkDocs rebuilds only pages whose source file is newer
   than the page it built before. Our generated pages have no source file, so they would
   all be rebuilt every time. `GeneratedSources` writes their Markdown into a cache
-  folder instead and touches the files only when what the pages show may have changed
-  (`signature`): the data files, the report front matter and excerpts, the templates.
-  Editing the body of a report then rebuilds that one page.
+  folder instead and touches a file only when what its page shows may have changed
+  (`PageInputs`): the data files, the templates, the front matter and excerpts of the
+  reports it lists. Editing the body of a report then rebuilds that one page; editing
+  its title, that page and the lists that show it.
 * A dirty rebuild sees only the rebuilt pages, so the search documents of the others
   are kept here and merged (`SearchDocs`).
 * Files are watched with inotify where the system has it (`native_watcher`): MkDocs
@@ -187,18 +188,44 @@ def signature(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def inputs_signature(root: Path, catalog, watched: Iterable[str] = ("data", "overrides")) -> str:
-    """Changes whenever a generated page may show something different: a data file or a
-    template changed, or a report's front matter or excerpt (what the lists show)."""
+def files_signature(root: Path, watched: Iterable[str] = ("data", "overrides")) -> str:
+    """Changes whenever a data file or a template changes."""
     def parts():
         for folder in watched:
             for path in sorted((root / folder).rglob("*")):
                 if path.is_file():
                     stat = path.stat()
                     yield f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
-        for report in catalog.reports:
-            yield f"{report.src_uri}:{report.meta!r}:{report.excerpt}"
     return signature(parts())
+
+
+class PageInputs:
+    """What a generated page shows, as a signature: the data files and templates, the
+    plain values in its view, and the front matter and excerpt of each report it
+    lists. A report's title edit then rebuilds only the pages that list that report."""
+
+    def __init__(self, root: Path, catalog) -> None:
+        self.files = files_signature(root)
+        self.reports = {id(r): f"{r.src_uri}:{r.meta!r}:{r.excerpt}" for r in catalog.reports}
+
+    def of(self, context: dict) -> str:
+        parts = [self.files]
+        for key in sorted(context):
+            self._collect(context[key], parts, depth=0, key=key)
+        return signature(parts)
+
+    def _collect(self, value, parts: list[str], depth: int, key: str = "") -> None:
+        if id(value) in self.reports:
+            parts.append(self.reports[id(value)])
+        elif isinstance(value, (str, int, float, bool)) or value is None:
+            parts.append(f"{key}={value!r}")
+        elif depth < 3 and isinstance(value, (list, tuple)):
+            parts.append(f"{key}[{len(value)}]")
+            for item in value:
+                self._collect(item, parts, depth + 1)
+        elif depth < 3 and isinstance(value, dict):
+            for inner in value:
+                self._collect(value[inner], parts, depth + 1, key=str(inner))
 
 
 class GeneratedSources:
