@@ -50,6 +50,8 @@ def on_config(config):
         raise Abort("数据有误，未生成网站（data errors above; the site was not built）")
     if preview.MODE.serving:
         preview.keep_compiled_templates(config.theme)
+        if not preview.MODE.dirty:  # a full rebuild empties the site folder: not while the index is written
+            preview.BACKGROUND.wait()
     _build.clear()
     _build.update(root=root, catalog=catalog, plan=site_plan(catalog), info=siteinfo.collect(root, catalog),
                   search_docs=[], own_search=not _material_search_enabled(config))
