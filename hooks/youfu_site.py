@@ -59,16 +59,15 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
-    if preview.MODE.dirty:
-        # `mkdocs serve --dirty`: generated pages get source files whose age tells MkDocs
-        # whether they need rebuilding (see youfu/preview.py).
-        inputs = preview.PageInputs(_build["root"], _build["catalog"])
-        for page in _build["plan"].generated:
+    # `mkdocs serve --dirty`: generated pages get source files whose age tells MkDocs
+    # whether they need rebuilding (see youfu/preview.py).
+    inputs = preview.PageInputs(_build["root"], _build["catalog"]) if preview.MODE.dirty else None
+    for page in _build["plan"].generated:
+        if inputs is None:
+            files.append(File.generated(config, page.src_uri, content=page.markdown()))
+        else:
             files.append(File.generated(config, page.src_uri, abs_src_path=preview.GENERATED.path_for(
                 page.src_uri, page.markdown(), inputs.of(_build["plan"].views[page.src_uri].context))))
-    else:
-        for page in _build["plan"].generated:
-            files.append(File.generated(config, page.src_uri, content=page.markdown()))
     for path, content in opendata.files(_build["catalog"]).items():
         files.append(File.generated(config, path, content=content))
     urls = {f.src_uri: f.url for f in files.documentation_pages()}

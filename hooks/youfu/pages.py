@@ -124,11 +124,11 @@ def _plan_reports(plan: SitePlan, catalog: Catalog) -> None:
                  "各地卫生部门历年的双拥工作总结、计划和汇报。",
                  reports=chunk, number=number, pager=pager,
                  years=years, topics=topics, total=len(ordered), bureaus=bureaus_by_id)
-    lists = [(year_title(year), f"{year_title(year)}的工作报告", f"{year_title(year)}各地卫生部门的工作报告。",
+    lists = [(f"{year_title(year)}的工作报告", f"{year_title(year)}各地卫生部门的工作报告。",
               functools.partial(year_uri, year), members) for year, members in years]
-    lists += [(topic, f"主题：{topic}", f"涉及“{topic}”的工作报告。", functools.partial(topic_uri, topic), members)
+    lists += [(f"主题：{topic}", f"涉及“{topic}”的工作报告。", functools.partial(topic_uri, topic), members)
               for topic, members in topics]
-    for _label, heading, description, uri_of, members in lists:
+    for heading, description, uri_of, members in lists:
         for number, chunk, pager in _paged(members, lambda n, uri_of=uri_of: uri_of(page=n)):
             title = heading if number == 1 else f"{heading}（第{number}页）"
             plan.add(pager.uris[number - 1], title, "report-list.html",

@@ -233,17 +233,18 @@ class GeneratedSources:
 
     def __init__(self) -> None:
         self.folder: Path | None = None
-        self.written: dict[str, str] = {}  # src_uri → the text last written for it
+        self.written: dict[str, tuple[str, str]] = {}  # src_uri → (Markdown, inputs) last written
 
     def path_for(self, src_uri: str, markdown: str, inputs: str) -> str:
+        """The page's source file; (re)written, which makes it newer than the built
+        page, only when its Markdown or the signature of its inputs changed."""
         if self.folder is None:
             self.folder = Path(tempfile.mkdtemp(prefix="youfu-preview-"))
         path = self.folder / src_uri
-        text = f"{markdown}\n<!-- {inputs} -->\n"
-        if self.written.get(src_uri) != text:
+        if self.written.get(src_uri) != (markdown, inputs):
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            self.written[src_uri] = text
+            path.write_text(markdown, encoding="utf-8")
+            self.written[src_uri] = (markdown, inputs)
         return str(path)
 
     def close(self) -> None:

@@ -10,7 +10,8 @@ search page loads with `<script>` tags, which works on any static host, under a
 sub-path and from `file://`. Only the shards a query needs are fetched.
 
 Pure Python: `collect(...)` turns one rendered page into a `SearchDoc`;
-`build(docs)` returns {relative path: file text}; the hook writes them.
+`write(site_dir, docs)` writes the index files one by one (`build(docs)` returns
+them all as {relative path: file text}).
 """
 from __future__ import annotations
 
@@ -199,9 +200,6 @@ def shard_count(doc_count: int) -> int:
 class Index:
     docs: list[SearchDoc] = field(default_factory=list)
 
-    def files(self) -> dict[str, str]:
-        return dict(self.iter_files())
-
     def iter_files(self) -> Iterator[tuple[str, str]]:
         """(path under the site, text) of every index file, one at a time: a large site's
         index is written without holding all of it in memory."""
@@ -279,7 +277,8 @@ def _script(kind: str, number: int, payload) -> str:
 
 
 def build(docs: Iterable[SearchDoc]) -> dict[str, str]:
-    return Index(docs=list(docs)).files()
+    """Every index file at once (for tests; the hook streams them with `write`)."""
+    return dict(Index(docs=list(docs)).iter_files())
 
 
 def write(site_dir: Path, docs: Iterable[SearchDoc]) -> None:
