@@ -1,4 +1,6 @@
-"""Search benchmark: Material's built-in search (baseline) against the project's own engine.
+"""Search benchmark: Material's built-in search (baseline), Material's search extended by a
+hook (material_hook.py: folded character-pair fields and a query rewrite, "mat+hook") and
+the project's own engine, on the same corpus in the same run.
 
     .venv/bin/python tests/benchmark/run.py --sizes 1000 10000 --repeat 3 --json bench.json
 
@@ -15,7 +17,7 @@ which also writes the search probes), then, per repeat and per engine:
   query is cold; site served by tests/helpers.py serve()), for every probe:
     - project: open search/, click #search-input, enter the query, wait for
       #search-results[data-state=done]; results = hrefs of #search-results a;
-    - baseline: open the home page, open the header search (label[for=__search] when
+    - baseline and mat+hook: open the home page, open the header search (label[for=__search] when
       visible, then .md-search__input), enter the query, wait for the first
       .md-search-result__item or the "没有找到" meta; results = hrefs of
       .md-search-result__list a;
@@ -79,8 +81,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 import corpus  # noqa: E402
 from helpers import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
-ENGINES = ("material", "project")
-LABEL = {"material": "baseline", "project": "project"}
+ENGINES = ("material", "extended", "project")
+LABEL = {"material": "baseline", "extended": "mat+hook", "project": "project"}
+# The engines that use Material's search (its index file, worker and header search box).
+MATERIAL_UI = ("material", "extended")
 TIME = "/usr/bin/time"
 
 # ---------------------------------------------------------------------------
@@ -115,6 +119,8 @@ class Builder:
         self.baseline_switch: str | None = None  # "env" or "yml", decided by the first baseline build
 
     def config(self, engine: str) -> Path:
+        if engine == "extended":
+            return self._extended_config()
         if engine == "material" and self.baseline_switch == "yml":
             path = self.project / "mkdocs.material-search.yml"
             if not path.exists():
@@ -122,6 +128,19 @@ class Builder:
                                 encoding="utf-8")
             return path
         return self.project / "mkdocs.yml"
+
+    def _extended_config(self) -> Path:
+        """mkdocs.yml plus the benchmark's hook that extends Material's search (material_hook.py)."""
+        path = self.project / "mkdocs.material-hook.yml"
+        if not path.exists():
+            shutil.copy(HERE / "material_hook.py", self.project / "hooks" / "bench_material_hook.py")
+            shutil.copy(HERE / "material_hook.js", self.project / "hooks" / "material_hook.js")
+            text = (self.project / "mkdocs.yml").read_text(encoding="utf-8")
+            block = re.search(r"^hooks:\n((?:[ \t]+-.*\n)+)", text, re.M)
+            hooks = block.group(1) if block else ""
+            path.write_text(f"INHERIT: mkdocs.yml\nhooks:\n{hooks}  - hooks/bench_material_hook.py\n",
+                            encoding="utf-8")
+        return path
 
     def build(self, engine: str, site: Path) -> dict:
         run = self._build(engine, site)
@@ -141,7 +160,7 @@ class Builder:
             shutil.rmtree(site)
         env = {k: v for k, v in os.environ.items() if k not in ("YOUFU_SEARCH", "YOUFU_MATERIAL_SEARCH")}
         env["NO_MKDOCS_2_WARNING"] = "1"
-        if engine == "material":
+        if engine in MATERIAL_UI:
             env.update(YOUFU_SEARCH="material", YOUFU_MATERIAL_SEARCH="true")
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site),
                    "--config-file", str(self.config(engine))]
@@ -174,7 +193,7 @@ class Builder:
 
 def index_files(site: Path, engine: str) -> list[Path]:
     folder = site / "search"
-    if engine == "material":
+    if engine in MATERIAL_UI:
         return [p for p in [folder / "search_index.json"] if p.exists()]
     return sorted(p for p in folder.rglob("*") if p.is_file() and p != folder / "index.html")
 
@@ -272,7 +291,7 @@ def run_query(browser, base: str, engine: str, probe: dict, timeout_s: float) ->
             box = page.locator("#search-input")
             box.click()
             selector = "#search-results a"
-        else:
+        else:  # Material's header search (baseline and Material + hook)
             page.goto(base, wait_until="load")
             label = page.locator('label.md-header__button[for="__search"]')
             if label.count() and label.first.is_visible():
@@ -280,7 +299,7 @@ def run_query(browser, base: str, engine: str, probe: dict, timeout_s: float) ->
             box = page.locator(".md-search__input")
             box.click()
             selector = ".md-search-result__list a"
-        page.evaluate("(mode) => window.__bench.arm(mode)", engine)
+        page.evaluate("(mode) => window.__bench.arm(mode)", "project" if engine == "project" else "material")
         page.keyboard.insert_text(probe["query"])  # one input event, as an input method commits
         page.keyboard.press("End")  # and its keyup (Material searches on keyup)
         page.wait_for_function("window.__bench.done !== null", timeout=timeout_s * 1000, polling=20)
@@ -358,7 +377,7 @@ def is_search_request(path: str) -> bool:
     Material: search/search_index.json, its search worker and lunr's language files."""
     if path.endswith(("/search/", "/search/index.html")):
         return False
-    return ("/search/" in path or path.endswith("/assets/search.js")
+    return ("/search/" in path or path.endswith(("/assets/search.js", "/assets/material-hook.js"))
             or "/assets/javascripts/workers/" in path or "/assets/javascripts/lunr/" in path)
 
 
@@ -470,13 +489,13 @@ def print_table(n: int, summary: dict[str, dict], notes: list[str]) -> None:
               f"{fmt(s['index_files'], '.0f'):>6} {fmt(s['avg_page_kb']):>8} {fmt(s['query_kb']):>9} "
               f"{fmt(s['search_kb']):>9} {fmt(s['query_kb_to_done']):>8} "
               f"{fmt(s['query_ms'], '.0f'):>8} {fmt(s['settled_ms'], '.0f'):>8} {passed:>7} {first:>6}")
-    if len(engines) == 2:
-        a, b = summary["material"], summary["project"]
+    for other in [e for e in engines if e != "material" and "material" in engines]:
+        a, b = summary["material"], summary[other]
 
         def ratio(key):
             return fmt(b[key] / a[key], ".2f") if a.get(key) and b.get(key) is not None else "—"
 
-        print(f"{'ratio p/b':10} {ratio('build_s'):>8} {ratio('peak_mb'):>8} {ratio('index_bytes'):>9} "
+        print(f"{other[0] + '/b ratio':10} {ratio('build_s'):>8} {ratio('peak_mb'):>8} {ratio('index_bytes'):>9} "
               f"{ratio('index_gzip_bytes'):>9} {ratio('index_files'):>6} {ratio('avg_page_kb'):>8} "
               f"{ratio('query_kb'):>9} {ratio('search_kb'):>9} {ratio('query_kb_to_done'):>8} {ratio('query_ms'):>8} {ratio('settled_ms'):>8}")
     print("\nper probe (median ms / KB; found and first per repeat):")
@@ -548,11 +567,11 @@ def main(argv: list[str] | None = None) -> int:
             builder = Builder(project, args.build_timeout)
             runs: dict[str, list[dict]] = {e: [] for e in args.engines}
             notes: list[str] = []
-            baseline_once = False
+            once: set[str] = set()  # Material-based engines too slow to build and query more than once
             for r in range(args.repeat):
                 order = args.engines if r % 2 == 0 else list(reversed(args.engines))
                 for engine in order:
-                    if engine == "material" and baseline_once:
+                    if engine in once:
                         continue
                     site = folder / f"site-{engine}"
                     build = builder.build(engine, site)
@@ -575,25 +594,26 @@ def main(argv: list[str] | None = None) -> int:
                         shown = [x for x in lines if x.startswith(("WARNING", "ERROR", "Aborted"))] or lines
                         print(line + " — FAILED:\n    " + "\n    ".join(shown[-12:]), flush=True)
                     runs[engine].append(entry)
-                    if (engine == "material" and r == 0 and args.repeat > 1
+                    if (engine in MATERIAL_UI and r == 0 and args.repeat > 1
                             and build["build_s"] > args.baseline_once_over):
-                        baseline_once = True
-                        notes.append(f"the baseline build took {build['build_s']:.0f} s (> "
+                        once.add(engine)
+                        notes.append(f"the {LABEL[engine]} build took {build['build_s']:.0f} s (> "
                                      f"{args.baseline_once_over:.0f} s): it was built and queried once at N={n}")
                         print("  " + notes[-1], flush=True)
-                    last = r == args.repeat - 1 or (engine == "material" and baseline_once)
+                    last = r == args.repeat - 1 or engine in once
                     if not (args.keep and last):
                         shutil.rmtree(site, ignore_errors=True)
             if builder.baseline_switch:
                 notes.append(f"baseline switched by {'environment variable' if builder.baseline_switch == 'env' else 'a mkdocs.yml copy with plugins: [search]'}")
             summary = {e: summarise(runs[e]) for e in args.engines}
-            ratio = {}
-            if len(args.engines) == 2:
+            ratios: dict[str, dict] = {}
+            for other in [e for e in args.engines if e != "material" and "material" in args.engines]:
+                ratio = ratios[f"{other}_to_baseline"] = {}
                 for key in ("build_s", "peak_mb", "index_bytes", "index_gzip_bytes", "index_files", "avg_page_kb",
                             "avg_report_page_kb", "query_kb", "query_kb_to_done", "query_ms"):
-                    a, b = summary["material"].get(key), summary["project"].get(key)
+                    a, b = summary["material"].get(key), summary[other].get(key)
                     ratio[key] = b / a if a and b is not None else None
-            report["sizes"][str(n)] = {"probes": probes, "median": summary, "ratio_project_to_baseline": ratio,
+            report["sizes"][str(n)] = {"probes": probes, "median": summary, "ratios": ratios,
                                        "notes": notes, "baseline_switch": builder.baseline_switch, "runs": runs}
             print_table(n, summary, notes)
             if args.json:
