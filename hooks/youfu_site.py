@@ -11,7 +11,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from youfu import feeds, figures, opendata, pages, preview, search, siteinfo
+from youfu import feeds, figures, opendata, pages, pinyin, preview, search, siteinfo
 from youfu.compact import compact
 from youfu.catalog import load_catalog
 from youfu.pages import View, site_plan
@@ -53,8 +53,10 @@ def on_config(config):
         if not preview.MODE.dirty:  # a full rebuild empties the site folder: not while the index is written
             preview.BACKGROUND.wait()
     _build.clear()
+    own_search = not _material_search_enabled(config)
     _build.update(root=root, catalog=catalog, plan=site_plan(catalog), info=siteinfo.collect(root, catalog),
-                  search_docs=[], own_search=not _material_search_enabled(config))
+                  search_docs=[], own_search=own_search,
+                  aliases=pinyin.aliases(pinyin.catalog_names(catalog)) if own_search else {})
     return config
 
 
@@ -117,9 +119,9 @@ def on_post_build(config):
     if preview.MODE.dirty:  # only the rebuilt pages were seen: keep the others' documents
         docs = preview.SEARCH_DOCS.merge(docs, _build["urls"])
     if preview.MODE.serving:  # the page shows at once; the index follows
-        preview.BACKGROUND.run(search.write, Path(config.site_dir), docs)
+        preview.BACKGROUND.run(search.write, Path(config.site_dir), docs, _build["aliases"])
     else:
-        search.write(Path(config.site_dir), docs)
+        search.write(Path(config.site_dir), docs, _build["aliases"])
 
 
 # ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build, built, serve
-from youfu import search
+from youfu import pinyin, search
 
 # ---------------------------------------------------------------------------
 # The index builder
@@ -60,6 +60,27 @@ def test_index_files_are_deterministic():
     docs = [search.SearchDoc(url=f"p{i}.html", title=f"页{i}", kind="页面",
                              sections=[search.Section(anchor="", heading="", text="绿色通道 2014年")]) for i in range(3)]
     assert search.build(docs) == search.build(list(reversed(docs)))
+
+
+def test_pinyin_table_covers_regions_and_the_place_part_of_facility_names():
+    class Region:
+        def __init__(self, province=None, city=None, county=None):
+            self.province, self.city, self.county = province, city, county
+
+    names = pinyin.names_of([Region("山西省", "大同市"), None, Region(county="马尾区")],
+                            ["琅岐卫生院", "扬州市第一人民医院", "卫生监督所", "某市人民医院"])
+    assert names == {"山西省", "山西", "大同市", "大同", "马尾区", "马尾", "琅岐", "扬州"}
+    table = pinyin.aliases(names | {"陕西", "绿化"})
+    assert table["datong"] == ["大同"] and table["datongshi"] == ["大同市"]
+    assert table["shanxi"] == ["山西", "陕西"]  # same spelling, both names
+    assert "大同" in table.get("datong", []) and "马尾" in table["mawei"]  # every reading of 尾
+    assert table["lvhua"] == table["luhua"] == ["绿化"]
+    assert all(key.isascii() and key.isalpha() and key.islower() for key in table)
+
+
+def test_pinyin_table_ships_with_the_index():
+    files = search.build([], aliases={"datong": ["大同"]})
+    assert files["search/idx/pinyin.js"] == '__yfSearch.load("p",0,{"datong":["大同"]});\n'
 
 
 def test_traditional_sections_carry_their_simplified_form_for_highlighting():
@@ -131,7 +152,7 @@ def results(browser, url: str) -> tuple[list[str], object]:
     page.wait_for_selector("#search-results[data-state=done]", timeout=15000)
     while page.locator("[data-yf-more]").is_visible():
         page.click("[data-yf-more]")
-        page.wait_for_timeout(50)
+        page.wait_for_selector("#search-results[data-state=done]", timeout=15000)
     hrefs = page.eval_on_selector_all("#search-results a", "els => els.map(e => e.href)")
     assert errors == []
     return hrefs, page
@@ -169,6 +190,40 @@ def test_multi_word_query_excludes_pages_with_only_one_word(browser, base_url, s
     found = set(addresses(base_url, hrefs))
     assert found == containing(site, "大同", "征兵")
     assert containing(site, "大同") - found and containing(site, "征兵") - found
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["datong", "DaTong", "da tong"])
+def test_pinyin_of_a_place_finds_the_pages_with_its_name(browser, base_url, site, query):
+    hrefs, page = results(browser, base_url + SEARCH + "?q=" + quote(query))
+    found = addresses(base_url, hrefs)
+    expected = containing(site, "大同")
+    assert expected and set(found) == expected
+    assert page.locator("#search-results mark").first.inner_text() == "大同"
+    assert "datong 按拼音也查了：大同" in page.locator("[data-yf-search-status]").inner_text()
+    page.close()
+
+
+@pytest.mark.browser
+def test_pinyin_words_combine_with_han_words(browser, base_url, site):
+    hrefs, page = results(browser, base_url + SEARCH + "?q=" + quote("yangzhou 征兵"))
+    assert set(addresses(base_url, hrefs)) == containing(site, "扬州", "征兵") != set()
+    page.close()
+
+
+@pytest.mark.browser
+def test_more_results_come_with_their_snippets(browser, base_url, site):
+    page = browser.new_page()
+    page.goto(base_url + SEARCH + "?q=" + quote("医院"))
+    page.wait_for_selector("#search-results[data-state=done]", timeout=15000)
+    assert page.locator("#search-results li").count() == 10 < len(containing(site, "医院"))
+    page.click("[data-yf-more]")
+    page.wait_for_selector("#search-results[data-state=done]", timeout=15000)
+    hits = page.locator("#search-results li")
+    assert hits.count() == 20
+    for i in range(20):
+        assert hits.nth(i).locator("mark").first.inner_text() == "医院"
     page.close()
 
 

@@ -18,7 +18,7 @@
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 
   /* ---------------- loading index pieces ---------------- */
-  var store = { m: {}, t: {}, d: {}, x: {}, f: {}, s: {} };
+  var store = { m: {}, t: {}, x: {}, f: {}, s: {}, p: {} };
   var waiting = {};
   window.__yfSearch = {
     load: function (kind, number, data) {
@@ -28,7 +28,7 @@
       delete waiting[key];
     }
   };
-  var PATHS = { m: "meta", t: "t/", d: "d/", x: "x/", f: "facets", s: "s/" };
+  var PATHS = { m: "meta", t: "t/", x: "x/", f: "facets", s: "s/", p: "pinyin" };
   function load(kind, number) {
     if (store[kind].hasOwnProperty(number)) return Promise.resolve(store[kind][number]);
     var key = kind + number;
@@ -117,6 +117,28 @@
     return words;
   }
 
+  /* A query word is matched by any of its alternatives: itself and, for a Latin-only
+     word that is the pinyin of a place name in the data (datong), those names (大同).
+     "da tong" is read as "datong" when only the joined form is such a name. The
+     pinyin table (search/idx/pinyin.js, a few KB) is fetched only for such queries. */
+  var LATIN = /^[a-z]{2,}$/;
+  function expand(words) {
+    var one = function (w) { return { word: w, alts: [{ word: w, terms: wordTerms(w) }] }; };
+    if (!words.some(function (w) { return LATIN.test(w); })) return Promise.resolve(words.map(one));
+    return load("p", 0).then(function (pinyin) {
+      var joined = words.join("");
+      if (words.length > 1 && words.every(function (w) { return /^[a-z]+$/.test(w); }) &&
+          pinyin[joined] && !words.every(function (w) { return pinyin[w]; })) words = [joined];
+      return words.map(function (w) {
+        var word = one(w);
+        if (LATIN.test(w) && pinyin.hasOwnProperty(w)) {
+          pinyin[w].forEach(function (name) { word.alts.push({ word: name, terms: wordTerms(name), pinyin: true }); });
+        }
+        return word;
+      });
+    }, function () { return words.map(one); });  // no table: search the words as they are
+  }
+
   function filtersFromForm() {
     var f = {};
     ["year_from", "year_to", "bureau", "region", "kind", "topic"].forEach(function (name) {
@@ -144,12 +166,18 @@
   function search(text, filters) {
     return load("m", 0).then(function (meta) {
       return fold(text, meta).then(function (folded) {
-        var words = parseQuery(folded).map(function (w) { return { word: w, terms: wordTerms(w) }; })
-          .filter(function (w) { return w.terms.length; });
+        return expand(parseQuery(folded));
+      }).then(function (words) {
+        words = words.filter(function (w) {
+          w.alts = w.alts.filter(function (a) { return a.terms.length; });
+          return w.alts.length;
+        });
         var needFacets = Object.keys(filters).length > 0;
         if (!words.length && !needFacets) return { meta: meta, words: [], hits: [] };
         var all = [];
-        words.forEach(function (w) { w.terms.forEach(function (t) { all.push(t, "^" + t); }); });
+        words.forEach(function (w) {
+          w.alts.forEach(function (a) { a.terms.forEach(function (t) { all.push(t, "^" + t); }); });
+        });
         return Promise.all([
           Promise.all(all.map(function (t) { return postingsFor(t, meta); })),
           needFacets ? load("f", 0) : Promise.resolve(null)
@@ -168,24 +196,39 @@
       candidates = [];
       for (var d = 0; d < meta.docs; d++) candidates.push(d);
     } else {
+      /* A page is a candidate when, for every word, one alternative has all its terms. */
       words.forEach(function (w) {
-        w.terms.forEach(function (t) {
-          var docs = lists[t];
-          candidates = candidates === null ? Array.from(docs.keys()) : candidates.filter(function (doc) { return docs.has(doc); });
+        var docs = new Set();
+        w.alts.forEach(function (a) {
+          var have = null;
+          a.terms.forEach(function (t) {
+            var list = lists[t];
+            have = have === null ? Array.from(list.keys()) : have.filter(function (doc) { return list.has(doc); });
+          });
+          have.forEach(function (doc) { docs.add(doc); });
         });
+        candidates = candidates === null ? Array.from(docs) : candidates.filter(function (doc) { return docs.has(doc); });
       });
+      candidates.sort(function (a, b) { return a - b; });
     }
     var hits = [];
     candidates.forEach(function (doc) {
       if (!passesFilters(doc, filters, facets)) return;
       var score = 0, titleWords = 0;
       words.forEach(function (w) {
-        var inTitle = w.terms.every(function (t) { return lists["^" + t].has(doc); });
-        if (inTitle) titleWords++;
-        w.terms.forEach(function (t) {
-          var idf = Math.log(1 + meta.docs / (1 + lists[t].size));
-          score += idf * Math.min(lists[t].get(doc), 10) / (lists[t].get(doc) + 1.5) * 2.5;
+        var best = 0, inTitle = false;
+        w.alts.forEach(function (a) {
+          if (!a.terms.every(function (t) { return lists[t].has(doc); })) return;
+          inTitle = inTitle || a.terms.every(function (t) { return lists["^" + t].has(doc); });
+          var part = 0;
+          a.terms.forEach(function (t) {
+            var idf = Math.log(1 + meta.docs / (1 + lists[t].size));
+            part += idf * Math.min(lists[t].get(doc), 10) / (lists[t].get(doc) + 1.5) * 2.5;
+          });
+          best = Math.max(best, part);
         });
+        if (inTitle) titleWords++;
+        score += best;
       });
       hits.push({ doc: doc, score: score + (titleWords === words.length && words.length ? 1000 : titleWords * 100), phrase: false });
     });
@@ -193,42 +236,50 @@
     return hits;
   }
 
-  /* Load the text of the best hits: exact phrases first, then a snippet and the section. */
+  /* Load the first page of hits (one file each: title line and sections) and put
+     exact phrases first; the next ones are loaded when "more" is asked for. */
   function refine(result) {
-    var top = result.hits.slice(0, PAGE * 2);
-    return Promise.all(top.map(function (hit) {
-      return Promise.all([load("d", Math.floor(hit.doc / result.meta.chunk)), load("x", hit.doc)]).then(function (got) {
-        var row = got[0][hit.doc % result.meta.chunk];
-        hit.url = row[0]; hit.title = row[1]; hit.sub = row[2]; hit.kind = row[3];
-        return foldSections(got[1]).then(function (sections) {
-          locate(hit, sections, result.words);
-        });
-      });
-    })).then(function () {
+    var top = result.hits.slice(0, PAGE);
+    return Promise.all(top.map(function (hit) { return fill(hit, result.words); })).then(function () {
       top.sort(function (a, b) { return (b.phrase - a.phrase) || (b.score - a.score) || (a.doc - b.doc); });
-      return top.concat(result.hits.slice(PAGE * 2));
+      var list = top.concat(result.hits.slice(PAGE));
+      list.words = result.words;
+      return list;
+    });
+  }
+
+  /* A hit's title line, the section to link to and a snippet there. */
+  function fill(hit, words) {
+    return load("x", hit.doc).then(function (rows) {
+      var row = rows[0];
+      hit.url = row[0]; hit.title = row[1]; hit.sub = row[2]; hit.kind = row[3];
+      locate(hit, foldSections(rows.slice(1)), words);
     });
   }
 
   /* A section row is [anchor, heading, text] and, when the text has Traditional
      characters, its Simplified form: no folding table is needed here. */
   function foldSections(sections) {
-    return Promise.resolve(sections.map(function (s) {
+    return sections.map(function (s) {
       var raw = s[1] + "\n" + s[2];
       return { anchor: s[0], raw: raw, folded: widen(s.length > 3 ? s[3] : raw).toLowerCase() };
-    }));
+    });
   }
 
   /* The first section holding every word (as a phrase if possible), and a snippet there. */
+  function has(s, w) {
+    return w.alts.some(function (a) { return s.folded.indexOf(a.word) >= 0; });
+  }
+
   function locate(hit, sections, words) {
     var best = null;
     sections.forEach(function (s) {
-      var all = words.every(function (w) { return s.folded.indexOf(w.word) >= 0; });
+      var all = words.every(function (w) { return has(s, w); });
       if (all && !best) best = s;
     });
     hit.phrase = !!best;
     var section = best || sections.find(function (s) {
-      return words.some(function (w) { return s.folded.indexOf(w.word) >= 0; });
+      return words.some(function (w) { return has(s, w); });
     }) || sections[0];
     hit.anchor = section ? section.anchor : "";
     hit.snippet = section ? snippet(section, words) : [];
@@ -236,13 +287,15 @@
 
   function snippet(section, words) {
     var at = -1, raw = section.raw, folded = section.folded;
-    words.forEach(function (w) { var i = folded.indexOf(w.word); if (i >= 0 && (at < 0 || i < at)) at = i; });
+    var needles = [];
+    words.forEach(function (w) { w.alts.forEach(function (a) { needles.push(a.word); }); });
+    needles.forEach(function (word) { var i = folded.indexOf(word); if (i >= 0 && (at < 0 || i < at)) at = i; });
     var start = Math.max(0, at - 30), end = Math.min(raw.length, start + 110);
     var text = raw.slice(start, end).replace(/\s+/g, " "), low = folded.slice(start, end).replace(/\s+/g, " ");
     var marks = [];
-    words.forEach(function (w) {
-      var i = low.indexOf(w.word);
-      while (i >= 0) { marks.push([i, i + w.word.length]); i = low.indexOf(w.word, i + w.word.length); }
+    needles.forEach(function (word) {
+      var i = low.indexOf(word);
+      while (i >= 0) { marks.push([i, i + word.length]); i = low.indexOf(word, i + word.length); }
     });
     marks.sort(function (a, b) { return a[0] - b[0]; });
     var parts = [], pos = 0;
@@ -292,6 +345,15 @@
     });
   }
 
+  /* Say which names a pinyin word was read as: "（datong 按拼音也查了：大同）". */
+  function pinyinNote(words) {
+    var notes = (words || []).map(function (w) {
+      var names = w.alts.filter(function (a) { return a.pinyin; }).map(function (a) { return a.word; });
+      return names.length ? w.word + " 按拼音也查了：" + names.join("、") : "";
+    }).filter(Boolean);
+    return notes.length ? "（" + notes.join("；") + "）" : "";
+  }
+
   function pageBase() { return root.getAttribute("data-site-root"); }
 
   /* ---------------- URL state ---------------- */
@@ -334,7 +396,7 @@
     search(text, filters).then(refine).then(function (list) {
       if (ticket !== current) return;
       lastList = list; shownCount = PAGE;
-      status.textContent = list.length ? "找到 " + list.length + " 个页面" : "";
+      status.textContent = (list.length ? "找到 " + list.length + " 个页面" : "") + pinyinNote(list.words);
       render(list, text, shownCount);
       more.hidden = list.length <= shownCount;
       results.setAttribute("data-state", "done");
@@ -349,12 +411,18 @@
   more.addEventListener("click", function () {
     shownCount += PAGE;
     var extra = lastList.slice(0, shownCount).filter(function (h) { return !h.url; });
-    Promise.all(extra.map(function (hit) {
-      return load("d", Math.floor(hit.doc / store.m[0].chunk)).then(function (rows) {
-        var row = rows[hit.doc % store.m[0].chunk];
-        hit.url = row[0]; hit.title = row[1]; hit.sub = row[2]; hit.kind = row[3];
-      });
-    })).then(function () { render(lastList, input.value.trim(), shownCount); more.hidden = lastList.length <= shownCount; });
+    var ticket = current;
+    results.setAttribute("data-state", "busy");
+    Promise.all(extra.map(function (hit) { return fill(hit, lastList.words); })).then(function () {
+      if (ticket !== current) return;
+      render(lastList, input.value.trim(), shownCount);
+      more.hidden = lastList.length <= shownCount;
+      results.setAttribute("data-state", "done");
+    }, function (err) {
+      if (ticket !== current) return;
+      status.textContent = "搜索索引无法加载（" + err.message + "）。请刷新页面再试。";
+      results.setAttribute("data-state", "done");
+    });
   });
 
   /* While the reader is still typing (or pausing), fetch the pieces the text so far
@@ -366,6 +434,7 @@
     load("m", 0).then(function (meta) {
       return fold(text, meta).then(function (folded) {
         parseQuery(folded).forEach(function (w) {
+          if (LATIN.test(w)) load("p", 0).catch(function () {});
           wordTerms(w).forEach(function (t) { load("t", crc32(t) % meta.shards).catch(function () {}); });
         });
       });

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 INDEX_DIR = "search/idx"
-DOCS_PER_CHUNK = 20  # page metadata travels in chunks of this many pages
 MAX_TF = 63
 
 # ---------------------------------------------------------------------------
@@ -199,6 +198,7 @@ def shard_count(doc_count: int) -> int:
 @dataclass
 class Index:
     docs: list[SearchDoc] = field(default_factory=list)
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # pinyin → place names (youfu.pinyin)
 
     def iter_files(self) -> Iterator[tuple[str, str]]:
         """(path under the site, text) of every index file, one at a time: a large site's
@@ -223,15 +223,14 @@ class Index:
         for number in range(shards):
             yield f"{INDEX_DIR}/t/{number}.js", _script("t", number, grouped.pop(number, {}))
         facets = _facets(docs)
-        for start in range(0, len(docs), DOCS_PER_CHUNK):
-            chunk = docs[start:start + DOCS_PER_CHUNK]
-            yield f"{INDEX_DIR}/d/{start // DOCS_PER_CHUNK}.js", _script(
-                "d", start // DOCS_PER_CHUNK, [[d.url, d.title, d.sub, d.kind] for d in chunk])
+        # One file a page: what its result shows, then its sections (for phrases and snippets).
         for number, doc in enumerate(docs):
-            yield f"{INDEX_DIR}/x/{number}.js", _script("x", number, [_section_row(s) for s in doc.sections])
+            yield f"{INDEX_DIR}/x/{number}.js", _script(
+                "x", number, [[doc.url, doc.title, doc.sub, doc.kind], *(_section_row(s) for s in doc.sections)])
         yield f"{INDEX_DIR}/facets.js", _script("f", 0, facets)
+        yield f"{INDEX_DIR}/pinyin.js", _script("p", 0, self.aliases)
         yield f"{INDEX_DIR}/meta.js", _script("m", 0, {
-            "docs": len(docs), "shards": shards, "chunk": DOCS_PER_CHUNK, "version": 1,
+            "docs": len(docs), "shards": shards, "version": 2,
             "t2s_shards": T2S_SHARDS})
         t2s: dict[int, list[str]] = {}
         for code, simple in sorted(t2s_table().items()):
@@ -276,14 +275,14 @@ def _script(kind: str, number: int, payload) -> str:
     return f"__yfSearch.load({json.dumps(kind)},{number},{data});\n"
 
 
-def build(docs: Iterable[SearchDoc]) -> dict[str, str]:
+def build(docs: Iterable[SearchDoc], aliases: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Every index file at once (for tests; the hook streams them with `write`)."""
-    return dict(Index(docs=list(docs)).iter_files())
+    return dict(Index(docs=list(docs), aliases=aliases or {}).iter_files())
 
 
-def write(site_dir: Path, docs: Iterable[SearchDoc]) -> None:
+def write(site_dir: Path, docs: Iterable[SearchDoc], aliases: dict[str, list[str]] | None = None) -> None:
     """Write the index files into the built site."""
-    for relative, text in Index(docs=list(docs)).iter_files():
+    for relative, text in Index(docs=list(docs), aliases=aliases or {}).iter_files():
         path = site_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -1,0 +1,70 @@
+"""Pinyin for place and facility names, so that `datong` finds 大同.
+
+Readers on a phone without a Chinese keyboard, or who do not know a character, type a
+place in pinyin. The search index gets a small table, pinyin (toneless, no spaces) →
+the names spelled that way; the search page turns a Latin-only query word found in it
+into "that word or any of those names". Only names from the data are in the table:
+regions of bureaus and facilities, and the place part at the front of facility names
+("琅岐卫生院" → 琅岐). Generic words (医院, 卫生院 …) are not: `yiyuan` would match
+everything and help nobody.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Iterable
+
+# Where the place part of a facility name ends: the first of these words.
+_GENERIC = ("经济技术开发区", "开发区", "社区", "人民医院", "中医院", "医院", "卫生院", "卫生服务", "卫生",
+            "疾病", "疾控", "妇幼", "红十字", "血站", "采血", "基层", "紧急", "精神", "第", "中心",
+            "省", "市", "区", "县", "镇", "乡", "村", "街道", "自治")
+_ADMIN_SUFFIX = re.compile("(?:自治区|自治州|自治县|特别行政区|省|市|区|县|镇|乡|街道)$")
+MAX_SPELLINGS = 16
+_HAN_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,}$")
+
+
+def place_part(name: str) -> str:
+    """The place at the front of a name: 扬州市第一人民医院 → 扬州, 马尾镇卫生院 → 马尾;
+    "" when the name does not start with a place (卫生监督所)."""
+    cut = min((i for i in (name.find(g) for g in _GENERIC) if i > 0), default=0)
+    return name[:cut]
+
+
+def names_of(regions: Iterable, facility_names: Iterable[str]) -> set[str]:
+    """Place names worth a pinyin entry: each region part with and without its
+    administrative suffix (大同市 and 大同), and the place part of facility names."""
+    found: set[str] = set()
+    for region in regions:
+        for part in (region.province, region.city, region.county) if region else ():
+            if part:
+                found.update((part, _ADMIN_SUFFIX.sub("", part)))
+    for name in facility_names:
+        found.add(place_part(name))
+    return {n for n in found if _HAN_ONLY.match(n) and not n.startswith("某")}
+
+
+def catalog_names(catalog) -> set[str]:
+    return names_of([b.region for b in catalog.bureaus] + [catalog.region_of(f) for f in catalog.facilities],
+                    [f.name for f in catalog.facilities])
+
+
+def aliases(names: Iterable[str]) -> dict[str, list[str]]:
+    """pinyin → names, e.g. {"datong": ["大同"], "datongshi": ["大同市"]}.
+
+    Besides the reading pypinyin gives the whole name, every other reading of its
+    characters counts (马尾 is mawei as well as mayi), up to MAX_SPELLINGS a name. ü is
+    written v (lv), as on a pinyin keyboard; u is accepted too (lu)."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    table: dict[str, set[str]] = {}
+    for name in names:
+        spellings = ["".join(lazy_pinyin(name, style=Style.NORMAL, errors="ignore"))]
+        readings = [pinyin(c, style=Style.NORMAL, heteronym=True, errors="ignore")[0] for c in name]
+        for combo in itertools.islice(itertools.product(*readings), MAX_SPELLINGS):
+            spellings.append("".join(combo))
+        for spelled in spellings:
+            spelled = spelled.lower()
+            if spelled.isascii() and spelled.isalpha():
+                for key in (spelled, spelled.replace("v", "u")):
+                    table.setdefault(key, set()).add(name)
+    return {key: sorted(values) for key, values in sorted(table.items())}
