@@ -8,11 +8,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 from mkdocs.exceptions import Abort
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from youfu import feeds, figures, opendata, pages, pinyin, preview, search, siteinfo
 from youfu.compact import compact
+from youfu.stash import Stash
 from youfu.catalog import load_catalog
 from youfu.pages import View, site_plan
 from youfu.problems import DataError
@@ -21,6 +23,7 @@ log = logging.getLogger("mkdocs.plugins.youfu")
 
 # Filled afresh by on_config on every build (also on every `mkdocs serve` rebuild).
 _build: dict = {}
+_stash = Stash()
 
 
 # ---------------------------------------------------------------------------
@@ -53,6 +56,7 @@ def on_config(config):
         if not preview.MODE.dirty:  # a full rebuild empties the site folder: not while the index is written
             preview.BACKGROUND.wait()
     _build.clear()
+    _stash.clear()
     own_search = not _material_search_enabled(config)
     _build.update(root=root, catalog=catalog, plan=site_plan(catalog), info=siteinfo.collect(root, catalog),
                   search_docs=[], own_search=own_search,
@@ -82,16 +86,27 @@ def on_files(files: Files, config) -> Files:
 
 def on_page_content(html: str, page, config, files: Files) -> str:
     view: View | None = _build["plan"].views.get(page.file.src_uri)
-    if view is None:
-        return html
-    template = _env(config).get_template(f"partials/youfu/{view.template}")
-    return template.render(
-        body=Markup(html), page=page, config=config, info=_build["info"],
-        site_root=get_relative_url(".", page.url).rstrip("/") + "/",
-        url=lambda target: _url(target, page, files), **view.context)
+    if view is not None:
+        template = _env(config).get_template(f"partials/youfu/{view.template}")
+        html = template.render(
+            body=Markup(html), page=page, config=config, info=_build["info"],
+            site_root=get_relative_url(".", page.url).rstrip("/") + "/",
+            url=lambda target: _url(target, page, files), **view.context)
+    # MkDocs renders every page before writing any: keep the body compressed until this
+    # page is written (on_page_context takes it back), and let the Markdown go. The title
+    # is pinned first: MkDocs derives it from the Markdown and gives None without it
+    # (other pages' navigation and footer links show it).
+    _stash.put(page.file.src_uri, html)
+    page.title = page.title
+    page.markdown = None
+    return ""
 
 
+@event_priority(100)  # before any plugin reads page.content (Material's search, when on)
 def on_page_context(context, page, config, nav):
+    body = _stash.take(page.file.src_uri)
+    if body is not None:
+        page.content = body
     context["youfu"] = _build["info"]
     files = _page_files(page)
     context["yf_updated"] = _build["info"].updated(*files)
@@ -108,7 +123,7 @@ def on_post_page(output: str, page, config) -> str:
     # The page is written once this returns and nothing reads its Markdown or HTML again:
     # let them go, so a build holds fewer pages in memory at a time (MkDocs keeps every
     # page object until the end).
-    page.markdown = page.content = None
+    page.content = None
     return compact(output)
 
 
