@@ -78,6 +78,17 @@ def test_pinyin_table_covers_regions_and_the_place_part_of_facility_names():
     assert all(key.isascii() and key.isalpha() and key.islower() for key in table)
 
 
+def test_result_files_of_huge_pages_are_cut_but_the_page_is_found_by_every_word():
+    sections = [search.Section(anchor=f"s{i}", heading=f"第{i}节", text="绿色通道" * 500) for i in range(20)]
+    sections.append(search.Section(anchor="end", heading="末节", text="星河湾"))
+    files = search.build([search.SearchDoc(url="list.html", title="长列表", kind="页面", sections=sections)])
+    result = files["search/idx/x/0.js"]
+    assert len(result) < search.RESULT_TEXT_CHARS * 1.2 and "…" in result and "星河湾" not in result
+    assert any("星河" in text for name, text in files.items() if name.startswith("search/idx/t/"))
+    small = [search.Section(anchor="a", heading="一", text="绿色通道")]
+    assert search._within(small) == small
+
+
 def test_pinyin_table_ships_with_the_index():
     files = search.build([], aliases={"datong": ["大同"]})
     assert files["search/idx/pinyin.js"] == '__yfSearch.load("p",0,{"datong":["大同"]});\n'

@@ -28,6 +28,10 @@ from typing import Iterable, Iterator
 
 INDEX_DIR = "search/idx"
 MAX_TF = 63
+# Text a result file keeps of one page (for phrases, snippets and the section link).
+# A report is far below it; a page listing thousands of items is cut, else one hit on it
+# would cost a cold query hundreds of KB. The page is still found by all its words.
+RESULT_TEXT_CHARS = 8000
 
 # ---------------------------------------------------------------------------
 # Folding and tokenising (the client does the same in search.js)
@@ -226,7 +230,7 @@ class Index:
         # One file a page: what its result shows, then its sections (for phrases and snippets).
         for number, doc in enumerate(docs):
             yield f"{INDEX_DIR}/x/{number}.js", _script(
-                "x", number, [[doc.url, doc.title, doc.sub, doc.kind], *(_section_row(s) for s in doc.sections)])
+                "x", number, [[doc.url, doc.title, doc.sub, doc.kind], *(_section_row(s) for s in _within(doc.sections))])
         yield f"{INDEX_DIR}/facets.js", _script("f", 0, facets)
         yield f"{INDEX_DIR}/pinyin.js", _script("p", 0, self.aliases)
         yield f"{INDEX_DIR}/meta.js", _script("m", 0, {
@@ -257,6 +261,19 @@ def _facets(docs: list[SearchDoc]) -> dict:
 
 def _pos(values: list, value) -> int:
     return values.index(value) if value in values else -1
+
+
+def _within(sections: list[Section], budget: int = RESULT_TEXT_CHARS) -> list[Section]:
+    """The first sections, up to `budget` characters of heading and text in all."""
+    out: list[Section] = []
+    for section in sections:
+        if budget <= len(section.heading):
+            break
+        text = section.text[: budget - len(section.heading)]
+        out.append(section if text == section.text else Section(anchor=section.anchor, heading=section.heading,
+                                                                 text=text + "…"))
+        budget -= len(section.heading) + len(text)
+    return out
 
 
 def _section_row(section) -> list[str]:
