@@ -120,9 +120,8 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output: str, page, config) -> str:
-    # The page is written once this returns and nothing reads its Markdown or HTML again:
-    # let them go, so a build holds fewer pages in memory at a time (MkDocs keeps every
-    # page object until the end).
+    # The page is written once this returns and nothing reads its HTML again: let it go
+    # (the Markdown went after rendering), as MkDocs keeps every page object until the end.
     page.content = None
     return compact(output)
 

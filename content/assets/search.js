@@ -400,11 +400,12 @@
       render(list, text, shownCount);
       more.hidden = list.length <= shownCount;
       results.setAttribute("data-state", "done");
-    }).catch(function (err) {
-      if (ticket !== current) return;
-      status.textContent = "搜索索引无法加载（" + err.message + "）。请刷新页面再试。";
-      results.setAttribute("data-state", "done");
-    });
+    }).catch(function (err) { if (ticket === current) failed(err); });
+  }
+
+  function failed(err) {
+    status.textContent = "搜索索引无法加载（" + err.message + "）。请刷新页面再试。";
+    results.setAttribute("data-state", "done");
   }
 
   var more = root.querySelector("[data-yf-more]");
@@ -418,11 +419,7 @@
       render(lastList, input.value.trim(), shownCount);
       more.hidden = lastList.length <= shownCount;
       results.setAttribute("data-state", "done");
-    }, function (err) {
-      if (ticket !== current) return;
-      status.textContent = "搜索索引无法加载（" + err.message + "）。请刷新页面再试。";
-      results.setAttribute("data-state", "done");
-    });
+    }, function (err) { if (ticket === current) failed(err); });
   });
 
   /* While the reader is still typing (or pausing), fetch the pieces the text so far

@@ -15,13 +15,15 @@ import os
 import re
 from typing import Iterable
 
+from .search import HAN
+
 # Where the place part of a facility name ends: the first of these words.
 _GENERIC = ("经济技术开发区", "开发区", "社区", "人民医院", "中医院", "医院", "卫生院", "卫生服务", "卫生",
             "疾病", "疾控", "妇幼", "红十字", "血站", "采血", "基层", "紧急", "精神", "第", "中心",
             "省", "市", "区", "县", "镇", "乡", "村", "街道", "自治")
 _ADMIN_SUFFIX = re.compile("(?:自治区|自治州|自治县|特别行政区|省|市|区|县|镇|乡|街道)$")
 MAX_SPELLINGS = 16
-_HAN_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,}$")
+_HAN_ONLY = re.compile(f"^[{HAN}]{{2,}}$")
 
 
 def place_part(name: str) -> str:
@@ -60,16 +62,14 @@ def aliases(names: Iterable[str]) -> dict[str, list[str]]:
     # the phrase reading of 马尾 is the wrong one). Read by pypinyin when first imported.
     os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
     os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
-    from pypinyin import Style, lazy_pinyin, pinyin
+    from pypinyin import Style, pinyin
 
     table: dict[str, set[str]] = {}
     for name in names:
-        spellings = ["".join(lazy_pinyin(name, style=Style.NORMAL, errors="ignore"))]
+        # Each character's usual reading comes first, so the first combination is the usual spelling.
         readings = [pinyin(c, style=Style.NORMAL, heteronym=True, errors="ignore")[0] for c in name]
         for combo in itertools.islice(itertools.product(*readings), MAX_SPELLINGS):
-            spellings.append("".join(combo))
-        for spelled in spellings:
-            spelled = spelled.lower()
+            spelled = "".join(combo).lower()
             if spelled.isascii() and spelled.isalpha():
                 for key in (spelled, spelled.replace("v", "u")):
                     table.setdefault(key, set()).add(name)

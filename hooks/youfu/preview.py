@@ -81,23 +81,23 @@ def native_watcher(server):
 
     watched = dict(server._watched_paths)
     polling = server.observer
-    for path, count in watched.items():
-        for _ in range(count):
-            server.unwatch(path)
-    server.observer = ChangesOnly()
-    try:
+
+    def watch_all(action) -> None:
         for path, count in watched.items():
             for _ in range(count):
-                server.watch(path)
+                action(path)
+
+    watch_all(server.unwatch)
+    server.observer = ChangesOnly()
+    try:
+        watch_all(server.watch)
     except OSError as error:  # e.g. the system's limit of inotify watches
         log.info(f"watching files by polling ({error})")
         for path in list(server._watched_paths):
             server._watched_paths.pop(path)
             server._watch_refs.pop(path, None)
         server.observer = polling
-        for path, count in watched.items():
-            for _ in range(count):
-                server.watch(path)
+        watch_all(server.watch)
     return server
 
 
