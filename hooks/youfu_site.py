@@ -14,6 +14,7 @@ from mkdocs.utils import get_relative_url
 
 from youfu import feeds, figures, opendata, pages, pinyin, preview, search, siteinfo
 from youfu.compact import compact
+from youfu.notes import Notes
 from youfu.stash import Stash
 from youfu.catalog import load_catalog
 from youfu.pages import View, site_plan
@@ -58,7 +59,8 @@ def on_config(config):
     _build.clear()
     _stash.clear()
     own_search = not _material_search_enabled(config)
-    _build.update(root=root, catalog=catalog, plan=site_plan(catalog), info=siteinfo.collect(root, catalog),
+    _build.update(root=root, catalog=catalog, today=siteinfo.build_date(), plan=site_plan(catalog),
+                  info=siteinfo.collect(root, catalog),
                   search_docs=[], own_search=own_search,
                   aliases=pinyin.aliases(pinyin.catalog_names(catalog)) if own_search else {})
     return config
@@ -89,7 +91,7 @@ def on_page_content(html: str, page, config, files: Files) -> str:
     if view is not None:
         template = _env(config).get_template(f"partials/youfu/{view.template}")
         html = template.render(
-            body=Markup(html), page=page, config=config, info=_build["info"],
+            body=Markup(html), page=page, config=config, info=_build["info"], notes=Notes(), today=_build["today"],
             site_root=get_relative_url(".", page.url).rstrip("/") + "/",
             url=lambda target: _url(target, page, files), **view.context)
     # MkDocs renders every page before writing any: keep the body compressed until this

@@ -1,9 +1,7 @@
-/* youfu: filters whose state lives in the URL, print buttons, stale warnings.
+/* youfu: filters whose state lives in the URL, print buttons.
    No network, no dependencies; works from file:// too. */
 (function () {
   "use strict";
-
-  var YEAR_MS = 365 * 24 * 3600 * 1000;
 
   /* An item matches a filter value when its data attribute holds it.
      Lists are separated by "|" (services) or spaces (group ids); a province
@@ -56,18 +54,8 @@
     apply(false);
   }
 
-  function markStale(el) {
-    var day = Date.parse(el.getAttribute("data-yf-verified"));
-    if (!isNaN(day) && Date.now() - day > YEAR_MS) {
-      el.classList.add("yf-verified--stale");
-      var note = el.querySelector(".yf-stale");
-      if (note) note.hidden = false;
-    }
-  }
-
   function init() {
     document.querySelectorAll("[data-yf-filter]").forEach(setupFilter);
-    document.querySelectorAll("[data-yf-verified]").forEach(markStale);
     /* Print only the printable part (card or checklist), without navigation chrome. */
     document.querySelectorAll("[data-yf-print]").forEach(function (button) {
       button.addEventListener("click", function () {

@@ -20,6 +20,7 @@ class Bureau(Record):
     level: Level = Field(description="行政层级：province 省级 | city 市级 | district 区级 | county 县级")
     region: Region = Field(description="所在地区；未知的部分写 null")
     sources: Sources
+    shared_text: bool = Field(default=False, description="这份文字是网上流传的模板、见于多份资料时为 true（sources 列出全部）")
     inferred: Inferences
     note: Text | None = Field(default=None, description="补充说明")
     sample: bool = Field(default=False, description="示例数据（并非来自资料）时为 true")

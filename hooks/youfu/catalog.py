@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import benefits, bureaus, facilities, reports, sources
+from . import benefits, bureaus, facilities, places, reports, sources
 from .dataset import Dataset, load_list
 from .problems import DataError, Problem
 from .records import SourceRef
@@ -42,6 +43,16 @@ class Catalog:
             return facility.region
         bureau = self.bureaus.get(facility.bureau)
         return bureau.region if bureau else None
+
+    def place_of(self, record) -> places.Place:
+        """The place of a bureau, facility, blood rule or package, with its inferred parts marked:
+        a facility's own region, else its bureau's; a rule's or a package's bureau's."""
+        if isinstance(record, bureaus.Bureau):
+            return places.place(record.region, record.inferred)
+        if isinstance(record, facilities.Facility) and record.region is not None:
+            return places.place(record.region, record.inferred)
+        bureau = self.bureaus.get(getattr(record, "bureau", None) or "")
+        return self.place_of(bureau) if bureau else places.Place()
 
     def reports_of(self, bureau_id: str) -> list[reports.Report]:
         return list(self._reports_by_bureau.get(bureau_id, ()))
@@ -108,6 +119,45 @@ def _check_references(catalog: Catalog) -> Iterator[Problem]:
         if catalog.bureaus.readable and report.meta.bureau not in bureau_ids:
             yield catalog.reports.problem(report, ("bureau",), _unknown("bureau", report.meta.bureau, bureaus.FILE))
     yield from _check_ids(catalog)
+    yield from _check_inferences(catalog)
+    yield from _check_checks(catalog, date.today())
+
+
+# Records whose `inferred:` list names fields of the record itself.
+def _inferring(catalog: Catalog) -> Iterable[tuple[Dataset, object, tuple]]:
+    for dataset in (catalog.bureaus, catalog.packages, catalog.facilities, catalog.blood_rules):
+        for record in dataset:
+            yield dataset, record, ()
+    for package in catalog.packages:
+        for n, item in enumerate(package.items):
+            yield catalog.packages, (package, item), ("items", n)
+
+
+def _check_inferences(catalog: Catalog) -> Iterator[Problem]:
+    """An inferred value must exist: `inferred: [{field: region.city}]` needs a region.city."""
+    for dataset, record, inner in _inferring(catalog):
+        owner, target = (record if isinstance(record, tuple) else (record, record))
+        for index, inference in enumerate(target.inferred):
+            value: object = target
+            for part in inference.field.split("."):
+                value = getattr(value, part, None) if not isinstance(value, dict) else value.get(part)
+            if value in (None, "", []):
+                yield dataset.problem(owner.id, inner + ("inferred", index, "field"),
+                                      f"inferred 中的 field 写的是 {inference.field}，但这条记录没有这个字段或它是空的；"
+                                      "只能为记录里实际写了的值说明推断依据（字段名如 region.city、name、year）")
+
+
+def _check_checks(catalog: Catalog, today: date) -> Iterator[Problem]:
+    """A check with a facility or office cannot be dated after today."""
+    for dataset in (catalog.packages, catalog.facilities, catalog.blood_rules, catalog.legal):
+        for record in dataset:
+            for index, check in enumerate(record.checks):
+                if check.on > today:
+                    yield dataset.problem(record.id, ("checks", index, "on"),
+                                          f"checks 的日期 {check.on} 晚于今天：只能记录已经做过的核实")
+            if record.curated > today:
+                yield dataset.problem(record.id, ("curated",),
+                                      f"curated（资料整理日期）{record.curated} 晚于今天：请写实际整理的日期")
 
 
 def _check_ids(catalog: Catalog) -> Iterator[Problem]:
@@ -125,6 +175,16 @@ def _check_ids(catalog: Catalog) -> Iterator[Problem]:
 
     for group in catalog.groups:
         yield from check(catalog.groups, group.id, ("parent",), "group", group.parent)
+        for i, other in enumerate(group.see_also):
+            yield from check(catalog.groups, group.id, ("see_also", i), "group", other)
+        for i, ref in enumerate(group.defined_by):
+            yield from check(catalog.groups, group.id, ("defined_by", i, "law"), "law", ref.law)
+        for n, document in enumerate(group.bring):
+            for i, ref in enumerate(document.legal):
+                yield from check(catalog.groups, group.id, ("bring", n, "legal", i, "law"), "law", ref.law)
+    for term in catalog.glossary:
+        for i, ref in enumerate(term.legal):
+            yield from check(catalog.glossary, term.id, ("legal", i, "law"), "law", ref.law)
     for package in catalog.packages:
         pk = package.id
         yield from check(catalog.packages, pk, ("bureau",), "bureau", package.bureau)
@@ -166,6 +226,12 @@ def _cited_records(catalog: Catalog) -> Iterable[Cited]:
                                  catalog.packages.problem(i, ("items", n) + inner, msg))
     for report in catalog.reports:
         yield report.meta.sources, (lambda inner, msg, r=report: catalog.reports.problem(r, inner, msg))
+    for term in catalog.glossary:
+        yield term.sources, (lambda inner, msg, i=term.id: catalog.glossary.problem(i, inner, msg))
+    for group in catalog.groups:
+        for n, document in enumerate(group.bring):
+            yield document.sources, (lambda inner, msg, i=group.id, n=n:
+                                     catalog.groups.problem(i, ("bring", n) + inner, msg))
 
 
 def _check_citations(catalog: Catalog, cited: Iterable[Cited]) -> Iterator[Problem]:

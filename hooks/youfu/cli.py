@@ -59,17 +59,24 @@ def write_schemas(root: Path, check: bool) -> int:
 
 
 def stale(root: Path, today: date, months: int) -> int:
-    """List facilities, benefit packages and laws not verified for `months` months."""
+    """List facilities, benefit packages, blood rules and laws not looked at for `months` months:
+    never checked with the facility or office and curated before then, or last checked before then."""
     catalog, problems = load_catalog(root)
     if problems:
         print(DataError(problems).report(), file=sys.stderr)
         return 1
     limit = today - timedelta(days=round(months * 30.44))
-    rows = [(record.last_verified, dataset.path, dataset.line(record.id), record.id)
-            for dataset in (catalog.facilities, catalog.packages, catalog.legal)
-            for record in dataset if record.last_verified < limit]
-    for verified, path, line, record_id in sorted(rows):
-        print(f"{path}:{line}: {record_id} was last verified on {verified}; check it again and update last_verified")
+    rows = []
+    for dataset in (catalog.facilities, catalog.packages, catalog.blood_rules, catalog.legal):
+        for record in dataset:
+            checked = max((c.on for c in record.checks), default=None)
+            last = checked or record.curated
+            if last < limit:
+                what = (f"最后一次向机构核实是 {checked}" if checked
+                        else f"{record.curated} 从资料整理，从未向机构核实")
+                rows.append((last, dataset.path, dataset.line(record.id), record.id, what))
+    for _, path, line, record_id, what in sorted(rows):
+        print(f"{path}:{line}: {record_id}：{what}，已超过 {months} 个月；请向机构核实后在 checks 里记一笔")
     print(f"{len(rows)} 条记录超过 {months} 个月未核实（{len(rows)} stale record(s)）")
     return 0
 
@@ -122,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--province", default=None)
     make.add_argument("--city", default=None)
     make.add_argument("--county", default=None)
-    old = sub.add_parser("stale", help="列出超过 12 个月未核实的机构、优待和法规")
+    old = sub.add_parser("stale", help="列出超过 12 个月没有整理或核实的机构、优待、用血规定和法规")
     old.add_argument("--root", type=Path, default=None)
     old.add_argument("--today", type=date.fromisoformat, default=None, help="按哪一天计算（默认今天）")
     old.add_argument("--months", type=int, default=12)

@@ -15,8 +15,9 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
-from . import benefits, bureaus, facilities, reports, sources
+from . import benefits, bureaus, facilities, places, reports, sources
 from .catalog import Catalog
+from .records import CERTAINTY_NAMES
 
 LIST_SEP = "；"
 
@@ -28,20 +29,56 @@ class Dataset:
     model: type[BaseModel]
     rows: Callable[[Catalog], list[dict[str, Any]]]  # JSON-ready records
     data_file: str  # where editors change it
+    derived: tuple[tuple[str, str], ...] = ()  # (column, description) added to every row from the records
 
 
 def _dump(records) -> list[dict[str, Any]]:
     return [r.model_dump(mode="json") for r in records]
 
 
-def _facilities(catalog: Catalog) -> list[dict[str, Any]]:
+# Qualifiers written out as plain columns, so that a spreadsheet shows them next to each row
+# exactly as the pages do: an inferred place or year is never a bare value in the data either.
+PLACE_COLUMNS = (
+    ("place", "地区（推断的部分后面写“（推断）”）"),
+    ("place_inferred", "地区是否含推断的部分（true/false）"),
+    ("place_evidence", "推断地区的依据"),
+)
+CLAIM_COLUMNS = (
+    ("claim_kind_name", "资料的性质：法律法规、地方规定、工作计划、工作记录或限期活动"),
+    ("period_label", "资料所说的时期"),
+    ("period_certainty_name", "时期怎样得知：原文写明、推断、存疑或不详"),
+    ("period_evidence", "推断或存疑的依据"),
+)
+
+
+def _place_columns(place) -> dict[str, Any]:
+    return {"place": place.marked_label, "place_inferred": place.inferred,
+            "place_evidence": LIST_SEP.join(place.evidence)}
+
+
+def _claim_columns(claim) -> dict[str, Any]:
+    period = claim.period
+    return {"claim_kind_name": claim.kind_name, "period_label": period.label,
+            "period_certainty_name": CERTAINTY_NAMES[period.certainty], "period_evidence": period.evidence or ""}
+
+
+def _with_qualifiers(catalog: Catalog, records, *, place: bool = True, claim: bool = True) -> list[dict[str, Any]]:
     out = []
-    for facility in catalog.facilities:
-        row = facility.model_dump(mode="json")
-        region = catalog.region_of(facility)
-        row["region"] = region.model_dump(mode="json") if region else None
+    for record in records:
+        row = record.model_dump(mode="json")
+        if place:
+            row.update(_place_columns(catalog.place_of(record)))
+        if claim:
+            row.update(_claim_columns(record.claim))
         out.append(row)
     return out
+
+
+def _facilities(catalog: Catalog) -> list[dict[str, Any]]:
+    rows = _with_qualifiers(catalog, catalog.facilities)
+    for row, facility in zip(rows, catalog.facilities):
+        row["status_name"] = facilities.STATUS_NAMES[facility.status]
+    return rows
 
 
 def _reports(catalog: Catalog) -> list[dict[str, Any]]:
@@ -49,6 +86,11 @@ def _reports(catalog: Catalog) -> list[dict[str, Any]]:
     for report in sorted(catalog.reports, key=lambda r: r.src_uri):
         row = {"id": report.id, "path": f"content/{report.src_uri}"}
         row.update(report.meta.model_dump(mode="json"))
+        period = report.period
+        row.update({"period_label": period.label, "period_certainty_name": CERTAINTY_NAMES[period.certainty],
+                    "period_evidence": period.evidence or ""})
+        bureau = catalog.bureaus.get(report.meta.bureau)
+        row.update(_place_columns(catalog.place_of(bureau) if bureau else places.Place()))
         out.append(row)
     return out
 
@@ -62,23 +104,28 @@ class ReportRecord(reports.ReportMeta):
 
 DATASETS: tuple[Dataset, ...] = (
     Dataset(name="bureaus", title="卫生部门", model=bureaus.Bureau,
-            rows=lambda c: _dump(c.bureaus), data_file=bureaus.FILE),
+            rows=lambda c: _with_qualifiers(c, c.bureaus, claim=False), data_file=bureaus.FILE,
+            derived=PLACE_COLUMNS),
     Dataset(name="groups", title="优抚对象群体", model=benefits.Group,
             rows=lambda c: _dump(c.groups), data_file=benefits.GROUPS_FILE),
     Dataset(name="legal", title="法律依据", model=benefits.LegalInstrument,
             rows=lambda c: _dump(c.legal), data_file=benefits.LEGAL_FILE),
     Dataset(name="benefits", title="优待项目", model=benefits.Package,
-            rows=lambda c: _dump(c.packages), data_file=benefits.BENEFITS_FILE),
+            rows=lambda c: _with_qualifiers(c, c.packages), data_file=benefits.BENEFITS_FILE,
+            derived=PLACE_COLUMNS + CLAIM_COLUMNS),
     Dataset(name="facilities", title="医院与机构", model=facilities.Facility,
-            rows=_facilities, data_file=facilities.FACILITIES_FILE),
+            rows=_facilities, data_file=facilities.FACILITIES_FILE,
+            derived=PLACE_COLUMNS + CLAIM_COLUMNS + (("status_name", "资料所述状态（中文）"),)),
     Dataset(name="blood_rules", title="用血优先规定", model=facilities.BloodRule,
-            rows=lambda c: _dump(c.blood_rules), data_file=facilities.BLOOD_FILE),
+            rows=lambda c: _with_qualifiers(c, c.blood_rules), data_file=facilities.BLOOD_FILE,
+            derived=PLACE_COLUMNS + CLAIM_COLUMNS),
     Dataset(name="glossary", title="名词解释", model=benefits.Term,
             rows=lambda c: _dump(c.glossary), data_file=benefits.GLOSSARY_FILE),
     Dataset(name="sources", title="资料来源", model=sources.SourceDoc,
             rows=lambda c: _dump(c.sources), data_file=sources.FILE),
     Dataset(name="reports", title="工作报告（元数据与关键数字）", model=ReportRecord,
-            rows=_reports, data_file=reports.FOLDER + "/<部门>/<年份>-<文种>.md"),
+            rows=_reports, data_file=reports.FOLDER + "/<部门>/<年份>-<文种>.md",
+            derived=CLAIM_COLUMNS[1:] + PLACE_COLUMNS),
 )
 
 # ---------------------------------------------------------------------------
@@ -113,7 +160,7 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
 
 
 def columns(dataset: Dataset) -> list[str]:
-    return list(dataset.model.model_fields)
+    return list(dataset.model.model_fields) + [name for name, _ in dataset.derived]
 
 
 def schema(dataset: Dataset) -> str:
@@ -137,6 +184,8 @@ def dictionary(dataset: Dataset) -> list[FieldDoc]:
     for name, info in dataset.model.model_fields.items():
         out.append(FieldDoc(name=name, type=_type_name(info.annotation), required=info.is_required(),
                             description=info.description or ""))
+    for name, description in dataset.derived:
+        out.append(FieldDoc(name=name, type="str", required=True, description=f"{description}（由记录生成）"))
     return out
 
 

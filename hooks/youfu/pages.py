@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from . import bureaus, charts, reports
+from . import bureaus, charts, places, reports
 from .catalog import Catalog, report_order
 
 ARCHIVE_PAGE_SIZE = 25
@@ -64,10 +64,16 @@ def site_plan(catalog: Catalog) -> SitePlan:
     _plan_facilities(plan, catalog)
     _plan_downloads(plan, catalog)
     _plan_search(plan, catalog)
-    plan.views["index.md"] = View(template="home.html", context={
-        "counts": {"groups": len(catalog.groups), "packages": len(catalog.packages),
-                   "facilities": len(catalog.facilities), "blood_rules": len(catalog.blood_rules),
-                   "reports": len(catalog.reports), "bureaus": len(catalog.bureaus)}})
+    packages = list(catalog.packages)
+    plan.views["index.md"] = View(template="home.html", context={"counts": {
+        "groups": len(catalog.groups),
+        "national": sum(p.scope == "national" for p in packages),
+        "recorded": sum(p.scope == "local" and not p.claim.is_plan for p in packages),
+        "planned": sum(p.scope == "local" and p.claim.is_plan for p in packages),
+        "facilities": len(catalog.facilities),
+        "military_facilities": sum(f.military for f in catalog.facilities),
+        "blood_rules": len(catalog.blood_rules),
+        "reports": len(catalog.reports), "bureaus": len(catalog.bureaus)}})
     return plan
 
 
@@ -80,14 +86,14 @@ def _plan_bureaus(plan: SitePlan, catalog: Catalog) -> None:
     ordered = sorted(catalog.bureaus, key=_bureau_order)
     plan.add("bureaus/index.md", "卫生部门", "bureau-index.html", files=(bureaus.FILE,), description=
              "本站资料涉及的卫生局及其他机构，按地区排列。",
-             groups=_group_by_province(ordered),
+             groups=_group_by_province(catalog, ordered), place_of=catalog.place_of,
              report_counts={b.id: len(catalog.reports_of(b.id)) for b in ordered})
     for bureau in ordered:
         timeline = catalog.reports_of(bureau.id)
         plan.add(bureaus.page_path(bureau.id), bureau.name, "bureau.html",
                  files=(bureaus.FILE, *(f"content/{r.src_uri}" for r in timeline)), description=
-                 f"{bureau.name}（{bureau.region.label}）的工作报告与相关信息。",
-                 bureau=bureau, sources=_cited(catalog, bureau.sources),
+                 f"{bureau.name}（{catalog.place_of(bureau).marked_label}）的工作报告与相关信息。",
+                 bureau=bureau, place=catalog.place_of(bureau), sources=_cited(catalog, bureau.sources),
                  timeline=timeline, charts=charts.bureau_charts(timeline))
 
 
@@ -112,6 +118,8 @@ def _plan_reports(plan: SitePlan, catalog: Catalog) -> None:
         plan.views[report.src_uri] = View(template="report.html", context={
             "report": report,
             "bureau": catalog.bureaus.get(report.meta.bureau),
+            "place": catalog.place_of(catalog.bureaus.get(report.meta.bureau)) if report.meta.bureau in catalog.bureaus.ids()
+            else places.Place(),
             "sources": _cited(catalog, report.meta.sources),
             "companions": companions(catalog, report),
         })
@@ -239,11 +247,13 @@ def _bureau_order(bureau: bureaus.Bureau) -> tuple:
             _LEVEL_ORDER[bureau.level], bureau.id)
 
 
-def _group_by_province(ordered: list[bureaus.Bureau]) -> list[tuple[str, list[bureaus.Bureau]]]:
+def _group_by_province(catalog: Catalog, ordered: list[bureaus.Bureau]) -> list[tuple[str, list[bureaus.Bureau]]]:
+    """[(province heading, bureaus)]: a heading says （含推断） when a bureau's province under it was inferred."""
     groups: dict[str, list[bureaus.Bureau]] = {}
     for bureau in ordered:
-        groups.setdefault(bureau.region.province_label, []).append(bureau)
-    return list(groups.items())
+        groups.setdefault(catalog.place_of(bureau).province_label, []).append(bureau)
+    labels = dict(province_options([catalog.place_of(b) for b in ordered]))
+    return [(labels[province], members) for province, members in groups.items()]
 
 
 def _cited(catalog: Catalog, refs) -> list[tuple]:
@@ -262,27 +272,47 @@ def _citing_bureaus(catalog: Catalog, file: str) -> list[bureaus.Bureau]:
 
 @dataclass(frozen=True, kw_only=True)
 class Placed:
-    """A benefit item with its package and the place it applies to."""
+    """A benefit item with its package, its claim and the place it applies to."""
 
     item: Any
     package: Any
-    place: str  # "全国" or a region label
-    province: str  # filter value: "全国" or a province label
+    claim: Any  # the item's own claim, or its package's
+    place: places.Place | None  # None for national packages
     bureau: Any  # None for national packages
     reach: str  # space-separated ids of every group the item applies to, subgroups included
+
+    @property
+    def province(self) -> str:
+        """Filter value: 全国, or the province (whether stated or inferred)."""
+        return "全国" if self.place is None else self.place.province_label
+
+    @property
+    def national(self) -> bool:
+        return self.place is None
 
 
 def placed_items(catalog: Catalog) -> list[Placed]:
     out = []
     for package in sorted(catalog.packages, key=lambda p: (p.scope != "national", p.id)):
         bureau = catalog.bureaus.get(package.bureau) if package.bureau else None
-        place = bureau.region.label if bureau else "全国"
-        province = bureau.region.province_label if bureau else "全国"
+        place = catalog.place_of(bureau) if bureau else None
         for item in package.items:
             reach = sorted(set().union(*(subgroups(catalog, g) for g in item.groups)))
-            out.append(Placed(item=item, package=package, place=place, province=province, bureau=bureau,
+            out.append(Placed(item=item, package=package, claim=package.claim_of(item), place=place, bureau=bureau,
                               reach=" ".join(reach)))
     return out
+
+
+def province_options(found: list[places.Place | None]) -> list[tuple[str, str]]:
+    """(value, label) of the province filter: a label says （推断） when the province of any
+    record under it was inferred, so that a filter never shows an inferred place as fact."""
+    options: dict[str, bool] = {}
+    for place in found:
+        value = "全国" if place is None else place.province_label
+        part = place.part("province") if place is not None else None
+        options[value] = options.get(value, False) or bool(part and part.inferred)
+    return [(value, value + ("（含推断）" if inferred else ""))
+            for value, inferred in sorted(options.items(), key=lambda kv: _province_key(kv[0]))]
 
 
 def subgroups(catalog: Catalog, group_id: str) -> set[str]:
@@ -311,37 +341,41 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
     placed = placed_items(catalog)
     groups = sorted(catalog.groups, key=lambda g: (g.order, g.id))
     common = {"groups_by_id": {g.id: g for g in groups}, "laws": {law.id: law for law in catalog.legal},
-              "item_types": benefits.ITEM_TYPES}
+              "item_types": benefits.ITEM_TYPES, "place_of": catalog.place_of}
     plan.add("benefits/index.md", "优待政策", "benefits-index.html", files=(benefits.BENEFITS_FILE, benefits.GROUPS_FILE),
              description=
-             "各类优抚对象就医时可以享受的优待：全国性规定和各地做法。",
-             groups=groups, packages=[p for p in catalog.packages], **common,
+             "各类优抚对象就医时可以享受的优待：全国性规定，以及各地资料里记录的做法和计划。",
+             groups=groups, packages=sorted(catalog.packages, key=_package_order), **common,
              bureaus={b.id: b for b in catalog.bureaus})
     for group in groups:
         family = group_family(catalog, group.id)
         mine = [p for p in placed if family & set(p.item.groups)]
+        personal = [p for p in mine if p.item.personal]
+        local = [p for p in personal if not p.national]
         plan.add(benefits.group_path(group.id), f"{group.name}的就医优待", "benefit-group.html",
                  files=(benefits.GROUPS_FILE, benefits.BENEFITS_FILE), description=
-                 f"{group.name}就医时可以享受的优待、要带的证件和咨询部门。",
-                 group=group, national=[p for p in mine if p.bureau is None],
-                 local=_by_place([p for p in mine if p.bureau is not None]),
-                 cards=sorted({c for p in mine for c in p.package.cards}), **common)
+                 f"{group.name}就医时全国适用的规定、各地资料里的记录，以及资料没有写明的事项。",
+                 group=group, national=[p for p in personal if p.national],
+                 recorded=_by_package([p for p in local if not p.claim.is_plan]),
+                 planned=_by_package([p for p in local if p.claim.is_plan]),
+                 support=[p for p in mine if not p.item.personal],
+                 see_also=[catalog.groups.get(g) for g in group.see_also if catalog.groups.get(g)],
+                 cards=_cards(catalog, mine), **common)
     for package in catalog.packages:
         bureau = catalog.bureaus.get(package.bureau) if package.bureau else None
         plan.add(benefits.package_path(package.id), package.title, "benefit-package.html",
                  files=(benefits.BENEFITS_FILE,), description=
-                 f"{package.title}：项目、适用对象、证件与依据。",
-                 package=package, bureau=bureau,
+                 f"{package.title}：项目、适用对象、资料的性质和年份、出处。",
+                 package=package, bureau=bureau, place=catalog.place_of(bureau) if bureau else None,
                  sources=_cited(catalog, package.sources),
                  item_sources={i.id: _cited(catalog, package.item_sources(i)) for i in package.items},
                  facilities={f.id: f for f in catalog.facilities}, **common)
-    types = [t for t in benefits.ITEM_TYPES if any(p.item.type == t for p in placed)]
-    places = _by_place(placed)
+    types = [t for t in benefits.ITEM_TYPES if any(p.item.type == t for p in placed if p.item.personal)]
     plan.add("benefits/matrix.md", "优待对照表", "benefit-matrix.html",
              files=(benefits.BENEFITS_FILE, benefits.GROUPS_FILE), description=
-             "按群体、优待类别和地区对照各地的就医优待，每一格都链接到出处。",
-             places=places, types=types, provinces=sorted({p.province for p in placed}, key=_province_key),
-             **common)
+             "按群体、优待类别和地区对照各地资料里的就医优待，每一格都注明资料的性质、年份和出处。",
+             places=_by_package([p for p in placed if p.item.personal]), types=types,
+             provinces=province_options([p.place for p in placed]), **common)
     plan.add("benefits/legal.md", "法律依据", "legal.html", files=(benefits.LEGAL_FILE,), description=
              "与军人、优抚对象就医和用血优待有关的全国性法律法规和文件。",
              laws=list(catalog.legal),
@@ -349,24 +383,40 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
                               if any(r.law == law.id for r in [*p.legal, *(x for i in p.items for x in i.legal)])]
                      for law in catalog.legal})
     plan.add("benefits/glossary.md", "名词解释", "glossary.html", files=(benefits.GLOSSARY_FILE,), description=
-             "四优先、六优先、两免、三免、三减半、七减、一站式结算、绿色通道等词语的通俗解释。",
-             terms=list(catalog.glossary))
+             "四优先、六优先、两免、三免、三减半、七减、一站式结算、绿色通道等词语的通俗解释和出处。",
+             terms=list(catalog.glossary), laws={law.id: law for law in catalog.legal},
+             term_sources={t.id: _cited(catalog, t.sources) for t in catalog.glossary})
+
+
+def _cards(catalog: Catalog, placed: list[Placed]) -> list[tuple[str, list]]:
+    """Each card or certificate a group's records name, once, with the packages naming it."""
+    cards: dict[str, list] = {}
+    for p in placed:
+        if p.national:
+            continue  # national cards come with their law, in the group's own list
+        for card in p.package.cards:
+            if p.package not in cards.setdefault(card, []):
+                cards[card].append(p.package)
+    return sorted(cards.items())
+
+
+def _package_order(package) -> tuple:
+    return (package.scope != "national", package.claim.is_plan, package.id)
 
 
 def _province_key(name: str) -> tuple:
     return (name != "全国", name.endswith("未知"), name)
 
 
-def _by_place(placed: list[Placed]) -> list[tuple[str, str, list[Placed]]]:
-    """[(place label, province, items)] with national first."""
-    groups: dict[tuple[str, str], list[Placed]] = {}
+def _by_package(placed: list[Placed]) -> list[tuple[Any, list[Placed]]]:
+    """[(package, its items)], national first, then by province and place."""
+    groups: dict[str, list[Placed]] = {}
     for p in placed:
-        key = (p.package.id, p.place)
-        groups.setdefault(key, []).append(p)
-    rows = []
-    for (package_id, place), members in groups.items():
-        rows.append((place, members[0].province, members))
-    return sorted(rows, key=lambda r: (_province_key(r[1]), r[0], r[2][0].package.id))
+        groups.setdefault(p.package.id, []).append(p)
+    rows = list(groups.values())
+    return [(members[0].package, members) for members in sorted(rows, key=lambda m: (
+        _province_key(m[0].province), m[0].place.label if m[0].place else "", m[0].package.claim.is_plan,
+        m[0].package.id))]
 
 
 # ---------------------------------------------------------------------------
@@ -377,50 +427,50 @@ def _by_place(placed: list[Placed]) -> list[tuple[str, str, list[Placed]]]:
 def _plan_facilities(plan: SitePlan, catalog: Catalog) -> None:
     from . import facilities
 
-    regions = {f.id: catalog.region_of(f) for f in catalog.facilities}
-    ordered = sorted(catalog.facilities, key=lambda f: (_province_key(regions[f.id].province_label),
-                                                         regions[f.id].label, f.name, f.id))
+    where = {f.id: catalog.place_of(f) for f in catalog.facilities}
+    ordered = sorted(catalog.facilities, key=lambda f: (_province_key(where[f.id].province_label),
+                                                         where[f.id].label, f.name, f.id))
     services = [s for s in facilities.SERVICES if any(s in f.services for f in ordered)]
     bureaus_by_id = {b.id: b for b in catalog.bureaus}
     plan.add("facilities/index.md", "医院与机构", "facility-directory.html",
              files=(facilities.FACILITIES_FILE,), description=
-             "设有军人优先窗口、绿色通道、军人病房等服务的医院和卫生机构，可按地区和服务筛选。",
-             facilities=ordered, regions=regions, services=services,
-             provinces=sorted({regions[f.id].province_label for f in ordered}, key=_province_key),
-             bureaus=bureaus_by_id)
+             "资料里提到的医院和卫生机构：为军人和优抚对象设的服务、资料的性质和年份、机构状态，可按地区和服务筛选。",
+             facilities=ordered, places=where, services=services,
+             provinces=province_options(list(where.values())), bureaus=bureaus_by_id)
     placed = placed_items(catalog)
     for facility in ordered:
-        applying = [p for p in placed if facility.id in p.item.facilities
-                    or (p.package.bureau == facility.bureau and not p.item.facilities)]
+        applying = [p for p in placed if p.item.personal and (facility.id in p.item.facilities
+                    or (p.package.bureau == facility.bureau and not p.item.facilities and facility.military))]
         plan.add(f"facilities/{facility.id}.md", facility.name, "facility.html",
                  files=(facilities.FACILITIES_FILE, facilities.BLOOD_FILE, "data/benefits.yml"), description=
-                 f"{facility.name}：服务、联系方式、适用的优待和出处。",
-                 facility=facility, region=regions[facility.id], bureau=bureaus_by_id.get(facility.bureau),
+                 f"{facility.name}：资料记载的服务、状态、适用的优待和出处。",
+                 facility=facility, place=where[facility.id], bureau=bureaus_by_id.get(facility.bureau),
                  meanings=facilities.SERVICES, applying=applying, sources=_cited(catalog, facility.sources),
                  blood=[r for r in catalog.blood_rules if r.facility == facility.id],
                  groups_by_id={g.id: g for g in catalog.groups})
     plan.add("facilities/regions.md", "各地区概况", "regions.html", files=(facilities.FACILITIES_FILE,), description=
-             "各地区收录的机构数量和服务数量。",
-             rows=_region_rows(ordered, regions), services=services)
-    rules = sorted(catalog.blood_rules, key=lambda r: (r.level != "national", r.id))
+             "各地区收录的机构数量和服务数量（只统计资料里提到的机构）。",
+             rows=_region_rows(ordered, where), services=services)
+    rules = sorted(catalog.blood_rules, key=lambda r: (not r.national, r.id))
     plan.add("blood/index.md", "用血优先", "blood.html", files=(facilities.BLOOD_FILE, "data/legal.yml"),
              description=
-             "各地血站对现役军人及家属、献血者的用血优待对照，区分全国性规定和地方做法。",
+             "临床用血的优待：献血法对献血者及其亲属的全国规定，以及各地资料里对现役军人和军属的记录。",
              rules=rules, bureaus=bureaus_by_id, facilities={f.id: f for f in catalog.facilities},
-             groups_by_id={g.id: g for g in catalog.groups},
+             groups_by_id={g.id: g for g in catalog.groups}, place_of=catalog.place_of,
              laws=[law for law in catalog.legal if law.id == "blood-donation-law"],
              rule_sources={r.id: _cited(catalog, r.sources) for r in rules})
 
 
-def _region_rows(ordered, regions) -> list[tuple[str, int, dict[str, int]]]:
-    rows: dict[str, tuple[int, dict[str, int]]] = {}
+def _region_rows(ordered, where) -> list[tuple[places.Place, int, dict[str, int]]]:
+    """One row per distinct place (inferred and stated places kept apart)."""
+    rows: dict[places.Place, tuple[int, dict[str, int]]] = {}
     for facility in ordered:
-        label = regions[facility.id].label
-        count, per_service = rows.get(label, (0, {}))
+        place = where[facility.id]
+        count, per_service = rows.get(place, (0, {}))
         for service in facility.services:
             per_service[service] = per_service.get(service, 0) + 1
-        rows[label] = (count + 1, per_service)
-    return [(label, count, per) for label, (count, per) in rows.items()]
+        rows[place] = (count + 1, per_service)
+    return [(place, count, per) for place, (count, per) in rows.items()]
 
 
 # ---------------------------------------------------------------------------
@@ -432,7 +482,7 @@ def _plan_search(plan: SitePlan, catalog: Catalog) -> None:
     ordered = sorted(catalog.bureaus, key=_bureau_order)
     plan.add("search/index.md", "搜索", "search.html", "在全部页面中搜索，支持简体、繁体和按年份、部门、地区筛选。",
              years=sorted({r.meta.year for r in catalog.reports if r.meta.year}, reverse=True),
-             bureaus=ordered, regions=sorted({b.region.province_label for b in ordered}, key=_province_key),
+             bureaus=ordered, regions=province_options([catalog.place_of(b) for b in ordered]),
              kinds=[k for k in reports.KINDS if any(r.meta.kind == k for r in catalog.reports)],
              topics=[t for t in reports.TOPICS if any(t in r.meta.topics for r in catalog.reports)])
 
@@ -453,20 +503,21 @@ def search_meta(catalog: Catalog, plan: SitePlan, src_uri: str) -> dict | None:
         report, bureau = context["report"], context["bureau"]
         return {"kind": "报告", "bureau": report.meta.bureau, "year": report.meta.year,
                 "doc_kind": report.meta.kind, "topics": tuple(report.meta.topics),
-                "region": bureau.region.province_label if bureau else None,
+                "region": catalog.place_of(bureau).province_label if bureau else None,
                 "sub": " · ".join(x for x in [bureau.name if bureau else "", report.year_label, report.meta.kind] if x)}
     if "facility" in context:
-        f = context["facility"]
-        return {"kind": "机构", "bureau": f.bureau, "region": context["region"].province_label,
-                "sub": f"{f.kind} · {context['region'].label}"}
+        f, place = context["facility"], context["place"]
+        return {"kind": "机构", "bureau": f.bureau, "region": place.province_label,
+                "sub": f"{f.kind} · {place.marked_label} · 资料所述状态：{f.status_name}"}
     if "package" in context:
         p, b = context["package"], context["bureau"]
-        return {"kind": "优待", "bureau": p.bureau, "year": p.year,
-                "region": b.region.province_label if b else None,
-                "sub": b.name if b else "全国性规定"}
+        return {"kind": "优待", "bureau": p.bureau, "year": p.claim.period.first_year,
+                "region": catalog.place_of(b).province_label if b else None,
+                "sub": f"{b.name if b else '全国性规定'} · {p.claim.kind_name}"}
     if "bureau" in context and view.template == "bureau.html":
         b = context["bureau"]
-        return {"kind": "部门", "bureau": b.id, "region": b.region.province_label, "sub": b.region.label}
+        place = catalog.place_of(b)
+        return {"kind": "部门", "bureau": b.id, "region": place.province_label, "sub": place.marked_label}
     return {"kind": "页面"}
 
 

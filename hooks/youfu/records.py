@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .problems import Problem
 from .yamlio import Loaded
@@ -101,6 +102,122 @@ class Region(Record):
     @property
     def province_label(self) -> str:
         return self.province or "省份未知"
+
+
+
+# ---------------------------------------------------------------------------
+# Claim qualifiers: what kind of claim a record is, for which period, how sure
+# ---------------------------------------------------------------------------
+
+ClaimKind = Literal["law", "local_rule", "plan", "report", "campaign"]
+CLAIM_KINDS: dict[str, str] = {
+    "law": "法律法规", "local_rule": "地方规定", "plan": "工作计划", "report": "工作记录", "campaign": "限期活动",
+}
+"""What a source says a thing is: a national law, a local rule in force as its source states, a plan
+("要…", "将…": not an entitlement), a report of what was done, or a campaign with dates."""
+
+Certainty = Literal["stated", "inferred", "doubtful", "unknown"]
+CERTAINTY_NAMES: dict[str, str] = {"stated": "原文写明", "inferred": "推断", "doubtful": "存疑", "unknown": "不详"}
+
+Year = Annotated[int, Field(ge=1949, le=2100)]
+
+
+class Period(Record):
+    """The year or range a source speaks of, and how that is known."""
+
+    year: Year | None = Field(default=None, description="年份（范围的起始年）")
+    until: Year | None = Field(default=None, description="范围的结束年（只有一个年份时不写）")
+    start: date | None = Field(default=None, description="起始日期（限期活动写明时填）")
+    end: date | None = Field(default=None, description="结束日期（限期活动写明时填）")
+    certainty: Certainty = Field(description="stated 原文写明 | inferred 推断 | doubtful 原文写了但存疑 | unknown 不详")
+    evidence: Text | None = Field(default=None, description="推断或存疑的依据；不详时可写原因（如：原文写作20XX）")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        dated = self.year is not None or self.start is not None
+        if self.certainty == "unknown" and (dated or self.until is not None or self.end is not None):
+            raise ValueError("certainty 为 unknown（不详）时不能再写年份或日期；知道年份就写 stated、inferred 或 doubtful")
+        if self.certainty != "unknown" and not dated:
+            raise ValueError(f"certainty 为 {self.certainty} 时必须写 year（或 start）；不知道年份请写 certainty: unknown")
+        if self.certainty in {"inferred", "doubtful"} and not self.evidence:
+            raise ValueError(f"certainty 为 {self.certainty}（{CERTAINTY_NAMES[self.certainty]}）时必须写 evidence，说明依据")
+        if self.until is not None and self.year is not None and self.until < self.year:
+            raise ValueError(f"until（{self.until}）不能早于 year（{self.year}）")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end（{self.end}）不能早于 start（{self.start}）")
+        if self.start and self.year is not None and self.start.year != self.year:
+            raise ValueError(f"start 的年份（{self.start.year}）必须与 year（{self.year}）一致")
+        return self
+
+    @property
+    def first_year(self) -> int | None:
+        return self.year if self.year is not None else (self.start.year if self.start else None)
+
+    @property
+    def last_year(self) -> int | None:
+        if self.until is not None:
+            return self.until
+        if self.end is not None:
+            return self.end.year
+        return self.first_year
+
+    @property
+    def label(self) -> str:
+        """"2014年3月20日至12月31日", "约2008—2010年", "2020年", "年份不详" (marks are added by templates)."""
+        if self.certainty == "unknown":
+            return "年份不详"
+        if self.start and self.end:
+            end = (f"{self.end.month}月{self.end.day}日" if self.end.year == self.start.year
+                   else f"{self.end.year}年{self.end.month}月{self.end.day}日")
+            return f"{self.start.year}年{self.start.month}月{self.start.day}日至{end}"
+        first, last = self.first_year, self.last_year
+        return f"{first}年" if first == last else f"{first}—{last}年"
+
+
+class Claim(Record):
+    """What kind of claim a record is and the period its source speaks of."""
+
+    kind: ClaimKind = Field(description="law 法律法规 | local_rule 地方规定（资料所述当时有效）| plan 工作计划（要…、将…）"
+                                        "| report 工作记录（当年做了什么）| campaign 限期活动（写明起止日期）")
+    period: "Period" = Field(description="资料所说的年份或时期，以及怎样得知")
+
+    @model_validator(mode="after")
+    def _campaign_dates(self):
+        if self.kind == "campaign" and not (self.period.start and self.period.end):
+            raise ValueError("kind 为 campaign（限期活动）时 period 必须写 start 和 end（起止日期）")
+        return self
+
+    @property
+    def kind_name(self) -> str:
+        return CLAIM_KINDS[self.kind]
+
+    @property
+    def is_plan(self) -> bool:
+        return self.kind == "plan"
+
+
+CheckMethod = Literal["phone", "visit", "official_website", "official_publication", "letter"]
+CHECK_METHODS: dict[str, str] = {"phone": "电话", "visit": "到访", "official_website": "官方网站",
+                                 "official_publication": "官方公布的文本", "letter": "书面答复"}
+
+
+class Check(Record):
+    """A check of a record with the facility or the issuing office itself (not with our sources)."""
+
+    on: date = Field(description="核实日期")
+    method: CheckMethod = Field(description="phone 电话 | visit 到访 | official_website 官方网站 "
+                                            "| official_publication 官方公布的文本 | letter 书面答复")
+    by: Text = Field(description="核实人的职务或单位（不写姓名），如 某区卫生健康局办公室")
+    contact: Text = Field(description="向谁核实（机构或部门名称），如 医院医务科")
+    result: Text = Field(description="核实结果（自己的话）")
+
+    @property
+    def method_name(self) -> str:
+        return CHECK_METHODS[self.method]
+
+
+Checks = Annotated[list[Check], Field(default_factory=list, description="向机构或发文单位核实的记录（没有核实过就不写）")]
+Curated = Annotated[date, Field(description="资料整理日期：从资料整理出这条记录的日期（不是向机构核实的日期）")]
 
 
 Level = Literal["province", "city", "district", "county"]

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from . import figures as fig
 from .problems import Problem
-from .records import Id, Inferences, Record, Sources, Text, convert
+from .records import CERTAINTY_NAMES, Id, Inferences, Period, Record, Sources, Text, convert
 from .yamlio import Loaded, parse_yaml, read_text, split_front_matter
 
 FOLDER = "content/reports"
@@ -40,6 +40,8 @@ class ReportMeta(Record):
     bureau: Id = Field(description="卫生部门 id，见 data/bureaus.yml")
     year: Annotated[int, Field(ge=1949, le=2100)] | None = Field(description="年份；未知时写 null")
     year_inferred: Text | None = Field(default=None, description="年份是推断的：写明依据")
+    year_doubtful: Text | None = Field(default=None, description="原文写了年份但不可靠：写明为什么存疑")
+    shared_text: bool = Field(default=False, description="同一段文字见于多份资料时为 true（sources 列出全部）")
     kind: Kind = Field(description="文种")
     topics: Annotated[list[Topic], Field(min_length=1, max_length=8, description="主题（固定词表）")]
     sources: Sources
@@ -61,10 +63,24 @@ class Report:
         return self.src_uri.removeprefix("reports/").removesuffix(".md")
 
     @property
+    def period(self) -> Period:
+        """The report's year as a period (stated, inferred, doubtful or unknown)."""
+        meta = self.meta
+        if meta.year is None:
+            return Period(certainty="unknown")
+        if meta.year_doubtful:
+            return Period(year=meta.year, certainty="doubtful", evidence=meta.year_doubtful)
+        if meta.year_inferred:
+            return Period(year=meta.year, certainty="inferred", evidence=meta.year_inferred)
+        return Period(year=meta.year, certainty="stated")
+
+    @property
     def year_label(self) -> str:
-        if self.meta.year is None:
-            return "年份不详"
-        return f"{self.meta.year}年" + ("（推断）" if self.meta.year_inferred else "")
+        """The year with its certainty in words, for places that cannot hold a note (feeds, filters)."""
+        period = self.period
+        if period.certainty in {"inferred", "doubtful"}:
+            return f"{period.label}（{CERTAINTY_NAMES[period.certainty]}）"
+        return period.label
 
     @property
     def flagged(self) -> list[tuple[fig.Figure, fig.FigureCheck]]:
@@ -205,6 +221,18 @@ def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]
     if meta.year_inferred and meta.year is None:
         yield Problem(path=shown, line=at("year_inferred"),
                       message="year_inferred must go with a year (write the inferred year in year)")
+    if meta.year_doubtful and meta.year is None:
+        yield Problem(path=shown, line=at("year_doubtful"),
+                      message="year_doubtful（年份存疑的理由）必须和 year 一起写：把原文写的年份填在 year")
+    if meta.year_doubtful and meta.year_inferred:
+        yield Problem(path=shown, line=at("year_doubtful"),
+                      message="year_doubtful 和 year_inferred 只能写一个：原文写了年份但不可靠写前者，原文没写、由线索推断写后者")
+    if meta.year is not None and (meta.year_doubtful or meta.year_inferred) and f"{meta.year}年" in meta.title:
+        yield Problem(path=shown, line=at("title"),
+                      message=f"title（标题）不能写推断或存疑的年份“{meta.year}年”：年份只写在 year，页面会标明推断或存疑")
+    if meta.shared_text and len({(s.file, s.part, s.where) for s in meta.sources}) < 2:
+        yield Problem(path=shown, line=at("shared_text"),
+                      message="shared_text: true 表示同一段文字见于多份资料，sources 至少要列出两处")
     seen: dict[str, int] = {}
     for index, figure in enumerate(meta.figures):
         if figure.id in seen:

@@ -36,6 +36,15 @@ def _source_block(cite: Citation, indent: str) -> str:
             f"{indent}  - file: {q(cite.file)}\n{indent}    part: {q(cite.part)}\n{indent}    where: {q(cite.where)}\n")
 
 
+_CLAIM = (
+    "  claim:                           # 资料的性质和时期\n"
+    "    kind: report                   # law 法律 | local_rule 地方规定 | plan 计划（要…、将…）| report 工作记录 | campaign 限期活动\n"
+    "    period:\n"
+    "      certainty: unknown           # stated 原文写明 | inferred 推断 | doubtful 存疑 | unknown 不详\n"
+    "      evidence: 原文没有写年份       # 写了年份时加 year: 2014；推断或存疑时写明依据\n"
+)
+
+
 def report(root: Path, *, bureau: str, year: int | None, kind: str, title: str, cite: Citation) -> Path:
     _require(root, bureau=bureau)
     if kind not in reports.KINDS:
@@ -95,8 +104,10 @@ def facility(root: Path, *, facility_id: str, name: str, kind: str, bureau: str,
         "  address: null                    # 只有资料写明时才填；否则页面显示“未公布”\n"
         "  phone: null\n"
         "  hours: null\n"
-        "  status: 在用                      # 在用 | 暂停 | 撤销\n"
-        f"  last_verified: {(today or date.today()).isoformat()}\n"
+        "  status: unknown                  # 资料所述状态：in_use 在用 | under_construction 在建 | planned 计划中 | closed 已关闭 | unknown 不详\n"
+        "                                   # 不是 unknown 时加 status_note: 资料的哪句话写了这个状态\n"
+        + _CLAIM
+        + f"  curated: {(today or date.today()).isoformat()}           # 资料整理日期；向机构核实过才另写 checks\n"
         + _source_block(cite, "  ")
     )
     return _append(root, facilities.FACILITIES_FILE, entry)
@@ -110,11 +121,11 @@ def package(root: Path, *, package_id: str, title: str, bureau: str, group: str,
         f"\n- id: {package_id}\n"
         "  scope: local\n"
         f"  bureau: {bureau}\n"
-        "  year: null\n"
-        f"  title: {q(title)}\n"
+        + _CLAIM
+        + f"  title: {q(title)}\n"
         "  cards: []                        # 就医时出示的证件，按原文名称\n"
         "  where_to_go: null\n"
-        f"  last_verified: {(today or date.today()).isoformat()}\n"
+        f"  curated: {(today or date.today()).isoformat()}           # 资料整理日期；向机构核实过才另写 checks\n"
         + _source_block(cite, "  ")
         + "  items:                           # 每一项优待；各地说法不同时分别写，不要合并\n"
         "    - id: item-1\n"

@@ -6,7 +6,9 @@ guessed from file times. One `git log` call serves every page.
 """
 from __future__ import annotations
 
+import os
 import subprocess
+from datetime import date, datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,14 @@ class SiteInfo:
                 seen.add((change.date, change.subject))
                 out.append(change)
         return out[:HISTORY_LIMIT]
+
+
+def build_date() -> date:
+    """The day the build speaks for: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
 
 
 def collect(root: Path, catalog: Catalog) -> SiteInfo:
