@@ -39,23 +39,24 @@ LEGAL = """\
   short: 退役军人保障法
   issuer: 全国人民代表大会常务委员会
   adopted: 2020-11-11
-  last_verified: 2026-11-22
+  curated: 2026-11-22
 """
 
 GLOSSARY = """\
 - id: four-priorities
   term: 四优先
   plain: 挂号、就诊、取药、住院优先。
+  sources: [{file: 001_89d13becceec202a.txt, part: 篇1, where: 第一段}]
 """
 
 PACKAGE = """\
 - id: test-package
   bureau: test-city
-  year: 2014
+  claim: {kind: report, period: {year: 2014, certainty: stated}}
   title: 测试市优抚对象就医优惠
   legal:
     - {law: veterans-law, article: 第五十二条}
-  last_verified: 2026-11-22
+  curated: 2026-11-22
   sources:
     - {file: 001_89d13becceec202a.txt, part: 篇1, where: 第一段}
   items:
@@ -74,7 +75,9 @@ FACILITY = """\
   bureau: test-city
   services: [绿色通道, 军人病房]
   phone: 0514-87654321
-  last_verified: 2026-11-22
+  curated: 2026-11-22
+  status: unknown
+  claim: {kind: report, period: {year: 2014, certainty: stated}}
   sources:
     - {file: 001_89d13becceec202a.txt, part: 篇1, where: 第二段}
 """
@@ -89,6 +92,8 @@ BLOOD = """\
   what: 用血时不交保证金
   sources:
     - {file: 001_89d13becceec202a.txt, part: 篇2, where: 第三段}
+  curated: 2026-11-22
+  claim: {kind: report, period: {year: 2014, certainty: stated}}
 """
 
 REPORT = """\
@@ -128,10 +133,10 @@ R = "content/reports/test-city/2014-zongjie.md"
 VALID = {SOURCES: SOURCES_YML, BUREAUS: BUREAUS_YML, GROUPS_F: GROUPS, LEGAL_F: LEGAL, GLOSSARY_F: GLOSSARY,
          BENEFITS: PACKAGE, FACILITIES: FACILITY, BLOOD_F: BLOOD, R: REPORT}
 
-SERVICE_LIST = ("军人优先窗口, 绿色通道, 军人病房, 先诊疗后结算, 一站式结算, 优抚门诊, 优抚病房, 征兵体检定点, 优先用血, "
+SERVICE_LIST = ("军人优先窗口, 绿色通道, 军人病房, 先诊疗后结算, 一站式结算, 优抚门诊, 优抚病房, 征兵体检定点, 征兵体检, 优先用血, "
                 "惠民医院, 惠民门诊, 部队体检, 驻军饮水卫生, 驻军食品卫生, 传染病防控协作, 义诊巡诊, 对口支援 or 健康档案")
-FACILITY_KEYS = ("id, name, kind, bureau, region, services, address, phone, hours, status, last_verified, sources, "
-                 "inferred, note, sample")
+FACILITY_KEYS = ("id, name, kind, bureau, region, services, address, phone, hours, status, status_note, claim, "
+                 "curated, checks, shared_text, sources, inferred, note, sample")
 PROVINCE_RULE = "region.province must be the full name of a province-level region, like 江苏省"
 NOT_UTF8 = "is not UTF-8; was it saved as GBK/GB2312? re-save it as UTF-8)"
 FIX_FIGURE = "; correct the figure, or explain the source's own inconsistency in discrepancy"
@@ -144,8 +149,8 @@ def edit(text: str, old: str, new: str) -> str:
 
 
 def facility_with(line: str) -> str:
-    """FACILITY with `line` inserted as line 7, before last_verified."""
-    return edit(FACILITY, "  last_verified", f"  {line}\n  last_verified")
+    """FACILITY with `line` inserted as line 7, before curated."""
+    return edit(FACILITY, "  curated", f"  {line}\n  curated")
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,7 @@ class Case:
 YAML_SYNTAX = [
     Case("unclosed-bracket-at-end-of-file",
          {FACILITIES: edit(FACILITY, "where: 第二段}", "where: 第二段")},
-         [f"{FACILITIES}:9: YAML syntax must be valid: expected ',' or '}}', but got '<stream end>' "
+         [f"{FACILITIES}:11: YAML syntax must be valid: expected ',' or '}}', but got '<stream end>' "
           "(while parsing a flow mapping)"]),
     Case("bad-indentation-deeper",
          {FACILITIES: edit(FACILITY, "  kind:", "   kind:")},
@@ -196,7 +201,7 @@ YAML_SYNTAX = [
          [f"{GLOSSARY_F}:1: file must hold a YAML list of entries, each starting with '- '"]),
     Case("second-document",
          {FACILITIES: FACILITY + "---\n" + edit(FACILITY, "test-hospital", "second-hospital")},
-         [f"{FACILITIES}:10: file must hold a single YAML document (remove the --- line)"]),
+         [f"{FACILITIES}:12: file must hold a single YAML document (remove the --- line)"]),
     Case("key-is-a-list",
          {FACILITIES: edit(FACILITY, "  kind: 综合医院", "  ? [kind]\n  : 综合医院")},
          [f"{FACILITIES}:1: kind is required",
@@ -261,16 +266,16 @@ KEYS_AND_IDS = [
          [f"{FACILITIES}:7: key adress is not allowed (did you mean address?); allowed keys: {FACILITY_KEYS}"]),
     Case("unknown-key-in-a-source",
          {FACILITIES: edit(FACILITY, "where: 第二段", "were: 第二段")},
-         [f"{FACILITIES}:9: key were is not allowed in sources[1] (did you mean where?); "
+         [f"{FACILITIES}:11: key were is not allowed in sources[1] (did you mean where?); "
           "allowed keys: file, part, where",
-          f"{FACILITIES}:9: sources[1].where is required"]),
+          f"{FACILITIES}:11: sources[1].where is required"]),
     Case("unknown-key-without-a-suggestion",
          {BENEFITS: edit(PACKAGE, "      rate_percent: 30", "      rate: 30")},
          [f"{BENEFITS}:14: key rate is not allowed in items[1]; allowed keys: id, type, label, covers, "
-          "rate_percent, groups, facilities, legal, sources, inferred, note"]),
+          "rate_percent, groups, who_detail, claim, facilities, legal, sources, inferred, note"]),
     Case("missing-required-fields",
-         {FACILITIES: edit(edit(FACILITY, "  kind: 综合医院\n", ""), "  last_verified: 2026-11-22\n", "")},
-         [f"{FACILITIES}:1: kind is required", f"{FACILITIES}:1: last_verified is required"]),
+         {FACILITIES: edit(edit(FACILITY, "  kind: 综合医院\n", ""), "  curated: 2026-11-22\n", "")},
+         [f"{FACILITIES}:1: curated is required", f"{FACILITIES}:1: kind is required"]),
     Case("missing-sources",
          {BUREAUS: BUREAUS_YML.split("  sources:")[0]},
          [f"{BUREAUS}:1: sources is required"]),
@@ -279,7 +284,7 @@ KEYS_AND_IDS = [
          [f"{R}:2: {name} is required" for name in ("bureau", "kind", "sources", "title", "topics", "year")]),
     Case("duplicate-id",
          {FACILITIES: FACILITY + FACILITY},
-         [f"{FACILITIES}:10: id test-hospital must be unique (already used at line 1)"]),
+         [f"{FACILITIES}:12: id test-hospital must be unique (already used at line 1)"]),
     Case("duplicate-item-id-in-a-package",
          {BENEFITS: PACKAGE + "    - id: seven-cuts\n      type: priority\n      label: 四优先\n"
                               "      groups: [veteran]\n"},
@@ -321,13 +326,13 @@ REFERENCES = [
           f"{BLOOD_F}:5: group veterans must be the id of an entry in data/groups.yml"]),
     Case("unknown-source-file",
          {FACILITIES: edit(FACILITY, "001_89d13becceec202a.txt", "002_89d13becceec202a.txt")},
-         [f"{FACILITIES}:9: source file 002_89d13becceec202a.txt must be listed in data/sources.yml"]),
+         [f"{FACILITIES}:11: source file 002_89d13becceec202a.txt must be listed in data/sources.yml"]),
     Case("badly-named-source-file",
          {FACILITIES: edit(FACILITY, "001_89d13becceec202a.txt", "001.txt")},
-         [f'{FACILITIES}:9: sources[1].file must name a source file like 001_89d13becceec202a.txt (got "001.txt")']),
+         [f'{FACILITIES}:11: sources[1].file must name a source file like 001_89d13becceec202a.txt (got "001.txt")']),
     Case("unknown-source-part",
          {FACILITIES: edit(FACILITY, "part: 篇1", "part: 篇3")},
-         [f"{FACILITIES}:9: part 篇3 must be one of the parts of 001_89d13becceec202a.txt: 篇1, 篇2"]),
+         [f"{FACILITIES}:11: part 篇3 must be one of the parts of 001_89d13becceec202a.txt: 篇1, 篇2"]),
     Case("unknown-source-part-in-report",
          {R: edit(REPORT, "part: 篇1", "part: 篇9")},
          [f"{R}:8: part 篇9 must be one of the parts of 001_89d13becceec202a.txt: 篇1, 篇2"]),
@@ -362,13 +367,13 @@ DATES = [
          [f"{LEGAL_F}:5: date 2026-13-01 must be a real calendar date (YYYY-MM-DD)"]),
     Case("date-written-in-chinese",
          {FACILITIES: edit(FACILITY, "2026-11-22", "2026年11月22日")},
-         [f"{FACILITIES}:7: last_verified must be a date written YYYY-MM-DD (text found)"]),
+         [f"{FACILITIES}:7: curated must be a date written YYYY-MM-DD (text found)"]),
     Case("date-in-quotes",
          {FACILITIES: edit(FACILITY, "2026-11-22", '"2026-11-22"')},
-         [f'{FACILITIES}:7: last_verified must be a date written YYYY-MM-DD without quotes (got "2026-11-22")']),
+         [f'{FACILITIES}:7: curated must be a date written YYYY-MM-DD without quotes (got "2026-11-22")']),
     Case("date-with-a-time",
          {FACILITIES: edit(FACILITY, "2026-11-22", "2026-11-22 10:00:00")},
-         [f"{FACILITIES}:7: last_verified must be a date written YYYY-MM-DD (a date and time found)"]),
+         [f"{FACILITIES}:7: curated must be a date written YYYY-MM-DD (a date and time found)"]),
 ]
 
 # ---------------------------------------------------------------------------
@@ -464,10 +469,10 @@ VALUES = [
          [f"{BENEFITS}:14: items[1].rate_percent must be less than or equal to 100"]),
     Case("year-before-1949",
          {BENEFITS: edit(PACKAGE, "year: 2014", "year: 1800")},
-         [f"{BENEFITS}:3: year must be greater than or equal to 1949"]),
+         [f"{BENEFITS}:3: claim.period.year must be greater than or equal to 1949"]),
     Case("year-after-2100",
-         {BLOOD_F: edit(BLOOD, "  sources:", "  year: 3000\n  sources:")},
-         [f"{BLOOD_F}:8: year must be less than or equal to 2100"]),
+         {BLOOD_F: edit(BLOOD, "year: 2014", "year: 3000")},
+         [f"{BLOOD_F}:11: claim.period.year must be less than or equal to 2100"]),
 ]
 
 # ---------------------------------------------------------------------------
@@ -532,8 +537,10 @@ SECOND_FACILITY = """\
   name: 测试市第二医院
   kind: 综合医院
   bureau: test-city
-  last_verified: 2026-11-22
+  curated: 2026-11-22
   sources: *src
+  status: unknown
+  claim: {kind: report, period: {year: 2014, certainty: stated}}
 """
 
 
@@ -551,15 +558,15 @@ ANCHORS = [
          # The value is used twice, so it is reported twice (DataError prints it once); the line is where it is written.
          {FACILITIES: edit(edit(FACILITY, "  sources:\n", "  sources: &src\n"), "part: 篇1", "part: 篇7")
           + SECOND_FACILITY},
-         [f"{FACILITIES}:9: part 篇7 must be one of the parts of 001_89d13becceec202a.txt: 篇1, 篇2"] * 2),
+         [f"{FACILITIES}:11: part 篇7 must be one of the parts of 001_89d13becceec202a.txt: 篇1, 篇2"] * 2),
     Case("merge-key",
          {FACILITIES: edit(FACILITY, "- id: test-hospital", "- &base\n  id: test-hospital")
           + "- <<: *base\n  id: second-hospital\n"},
-         [f"{FACILITIES}:11: merge keys (<<) must not be used; write each key out"]),
+         [f"{FACILITIES}:13: merge keys (<<) must not be used; write each key out"]),
     Case("alias-expansion-bomb",
          {GLOSSARY_F: _alias_bomb(5)},
-         [f"{GLOSSARY_F}:4: note must be text (a mapping found)",
-          f"{GLOSSARY_F}:5: aliases (*name) must not expand into more than 10,000 values; write the values out"]),
+         [f"{GLOSSARY_F}:5: note must be text (a mapping found)",
+          f"{GLOSSARY_F}:6: aliases (*name) must not expand into more than 10,000 values; write the values out"]),
 ]
 
 # ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ LEGAL = """\
   issuer: 全国人民代表大会常务委员会
   adopted: 2020-11-11
   in_force: 2021-01-01
-  last_verified: 2026-11-22
+  curated: 2026-11-22
 """
 
 PACKAGE = """\
@@ -33,7 +33,7 @@ PACKAGE = """\
   bureau: test-city
   title: 测试市优抚对象就医优惠
   cards: [优抚对象医疗证]
-  last_verified: 2026-11-22
+  curated: 2026-11-22
   sources:
     - {file: 001_89d13becceec202a.txt, part: 篇1, where: 第一段}
   items:
@@ -48,6 +48,7 @@ PACKAGE = """\
       rate_percent: 30
       groups: [key-entitled]
       facilities: [test-hospital]
+  claim: {kind: report, period: {year: 2014, certainty: stated}}
 """
 
 FACILITY = """\
@@ -56,9 +57,11 @@ FACILITY = """\
   kind: 综合医院
   bureau: test-city
   services: [绿色通道, 军人病房]
-  last_verified: 2026-11-22
+  curated: 2026-11-22
   sources:
     - {file: 001_89d13becceec202a.txt, part: 篇1, where: 第二段}
+  status: unknown
+  claim: {kind: report, period: {year: 2014, certainty: stated}}
 """
 
 BLOOD = """\
@@ -71,6 +74,8 @@ BLOOD = """\
   what: 用血时不交保证金
   sources:
     - {file: 001_89d13becceec202a.txt, part: 篇1, where: 第三段}
+  curated: 2026-11-22
+  claim: {kind: report, period: {year: 2014, certainty: stated}}
 """
 
 
@@ -97,18 +102,18 @@ def test_valid_benefit_data(repo):
 CASES = {
     "unknown service and unknown region key": (
         {"facilities": FACILITY.replace("军人病房", "军人食堂").replace(
-            "  last_verified", "  region: {province: 江苏省, town: 扬州}\n  last_verified")},
+            "  curated", "  region: {province: 江苏省, town: 扬州}\n  curated")},
         ["data/facilities.yml:5: services[2] must be one of 军人优先窗口, 绿色通道, 军人病房, 先诊疗后结算, 一站式结算, "
-         "优抚门诊, 优抚病房, 征兵体检定点, 优先用血, 惠民医院, 惠民门诊, 部队体检, 驻军饮水卫生, 驻军食品卫生, "
+         "优抚门诊, 优抚病房, 征兵体检定点, 征兵体检, 优先用血, 惠民医院, 惠民门诊, 部队体检, 驻军饮水卫生, 驻军食品卫生, "
          "传染病防控协作, 义诊巡诊, 对口支援 or 健康档案 (got \"军人食堂\")",
          "data/facilities.yml:6: key town is not allowed in region; allowed keys: province, city, county"]),
     "unknown province": (
-        {"facilities": FACILITY.replace("  last_verified", "  region: {province: 江苏, city: 扬州市}\n  last_verified")},
+        {"facilities": FACILITY.replace("  curated", "  region: {province: 江苏, city: 扬州市}\n  curated")},
         ["data/facilities.yml:6: region.province must be the full name of a province-level region, like 江苏省 "
          "(did you mean 江苏省?)"]),
     "invented-looking phone and impossible date": (
-        {"facilities": FACILITY.replace("  last_verified: 2026-11-22",
-                                        "  phone: 电话待查\n  last_verified: 2026-02-30")},
+        {"facilities": FACILITY.replace("  curated: 2026-11-22",
+                                        "  phone: 电话待查\n  curated: 2026-02-30")},
         ['data/facilities.yml:6: phone must be digits and dashes only (got "电话待查")',
          "data/facilities.yml:7: date 2026-02-30 must be a real calendar date (YYYY-MM-DD)"]),
     "dangling references": (
@@ -119,7 +124,7 @@ CASES = {
          "data/benefits.yml:19: facility no-hospital must be the id of an entry in data/facilities.yml"]),
     "local package without bureau": (
         {"benefits": PACKAGE.replace("  bureau: test-city\n", "")},
-        ["data/benefits.yml:1: a local package must name its bureau"]),
+        ["data/benefits.yml:1: 地方做法（scope: local）必须写 bureau（所属卫生部门）"]),
     "discount over 100 percent": (
         {"benefits": PACKAGE.replace("rate_percent: 30", "rate_percent: 130")},
         ["data/benefits.yml:17: items[2].rate_percent must be less than or equal to 100"]),

@@ -104,7 +104,7 @@ def _choose_matrix_case(catalog):
     """A group and a province that select some, but not all, of the matrix cells."""
     from youfu.pages import placed_items
 
-    placed = placed_items(catalog)
+    placed = [p for p in placed_items(catalog) if p.item.personal]  # the matrix lists personal benefits only
     for group in catalog.groups:
         for province in sorted({p.province for p in placed if p.province != "全国"}):
             keys = sorted(f"{p.package.id}/{p.item.id}" for p in placed

@@ -39,7 +39,8 @@ def test_every_bureau_has_a_page_with_its_name(site):
     for bureau in catalog.bureaus:
         html = read(site, built(f"bureaus/{bureau.id}.md"))
         assert f"<h1>{bureau.name}" in html
-        assert bureau.region.label in html
+        for part in (bureau.region.province, bureau.region.city, bureau.region.county):
+            assert part is None or part in html
 
 
 def test_bureau_index_links_every_bureau(site):
@@ -107,7 +108,9 @@ def test_every_report_page_shows_source_and_update(site, catalog):
         assert 'id="sources"' in html and f"资料{report.meta.sources[0].number}" in html
         assert "本页最后更新" in html
         if report.meta.year_inferred:
-            assert "年份是推断的" in html
+            assert 'data-yf-period="inferred"' in html and "（推断，见" in html
+        if report.meta.year_doubtful:
+            assert 'data-yf-period="doubtful"' in html and "（存疑，见" in html
 
 
 def test_flagged_figures_are_shown_not_corrected(site, catalog):
@@ -185,12 +188,16 @@ def test_every_group_package_and_facility_has_a_page(site, catalog):
         assert group.name in read(site, built(f"benefits/groups/{group.id}.md"))
     for package in catalog.packages:
         html = read(site, built(f"benefits/packages/{package.id}.md"))
-        assert package.title in html and "最后核实" in html and "请先向医院" in html
+        assert package.title in html and "资料整理于" in html and "请先向医院" in html
     for facility in catalog.facilities:
         html = read(site, built(f"facilities/{facility.id}.md"))
-        assert facility.name in html and "就医前准备卡" in html
-        if facility.phone is None:
-            assert "未公布" in html
+        assert facility.name in html
+        # a card only where there is something to go there for (a military service), and never
+        # for a facility the source says was closed or only planned
+        card = facility.military and facility.status not in ("closed", "planned")
+        assert ("就医前准备卡" in html) == card, facility.id
+        if card and facility.phone is None:
+            assert "资料未写明" in html
 
 
 def test_every_local_item_cites_a_source_and_every_matrix_cell_links_to_a_record(site, catalog):
@@ -202,7 +209,8 @@ def test_every_local_item_cites_a_source_and_every_matrix_cell_links_to_a_record
                 assert item.legal or package.legal
     html = read(site, built("benefits/matrix.md"))
     keys = re.findall(r'data-key="([^"]+)"', html)
-    assert sorted(keys) == sorted(f"{p.id}/{i.id}" for p in catalog.packages for i in p.items)
+    # support for troops or staff (type support) is not a personal benefit and stays out of the matrix
+    assert sorted(keys) == sorted(f"{p.id}/{i.id}" for p in catalog.packages for i in p.items if i.type != "support")
     for package_id, item_id in (k.split("/") for k in keys):
         assert f'id="item-{item_id}"' in read(site, built(f"benefits/packages/{package_id}.md"))
 

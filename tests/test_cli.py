@@ -78,16 +78,23 @@ def test_scaffold_refuses_unknown_bureau(repo, capsys):
 
 
 def test_stale_lists_records_past_twelve_months(repo, capsys):
-    facility = ("- id: old\n  name: 老医院\n  kind: 综合医院\n  bureau: test-city\n  last_verified: 2024-01-01\n"
-                "  sources: [{file: 001_89d13becceec202a.txt, part: 篇1, where: 开头}]\n"
-                "- id: fresh\n  name: 新医院\n  kind: 综合医院\n  bureau: test-city\n  last_verified: 2025-06-01\n"
-                "  sources: [{file: 001_89d13becceec202a.txt, part: 篇1, where: 开头}]\n")
+    """Curated before the limit and never checked → listed; checked recently → not listed, though
+    curated long ago; curated recently → not listed. The limit is 12 months before --today."""
+    claim = "  claim: {kind: report, period: {certainty: unknown}}\n  status: unknown\n"
+    cite = "  sources: [{file: 001_89d13becceec202a.txt, part: 篇1, where: 开头}]\n"
+    facility = ("- id: old\n  name: 老医院\n  kind: 综合医院\n  bureau: test-city\n  curated: 2024-01-01\n" + claim + cite
+                + "- id: checked\n  name: 核实过的医院\n  kind: 综合医院\n  bureau: test-city\n  curated: 2023-01-01\n"
+                + claim + cite
+                + "  checks: [{on: 2025-06-01, method: phone, by: 区卫生健康局办公室, contact: 医院医务科, result: 窗口仍在}]\n"
+                + "- id: fresh\n  name: 新医院\n  kind: 综合医院\n  bureau: test-city\n  curated: 2025-06-01\n"
+                + claim + cite)
     root = repo({"data/facilities.yml": facility})
     assert main(["stale", "--root", str(root), "--today", "2025-12-01"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == ("data/facilities.yml:1: old was last verified on 2024-01-01; "
-                      "check it again and update last_verified")
-    assert len(out) == 2
+    assert out == [
+        "data/facilities.yml:1: old：2024-01-01 从资料整理，从未向机构核实，已超过 12 个月；请向机构核实后在 checks 里记一笔",
+        "1 条记录超过 12 个月未核实（1 stale record(s)）",
+    ]
 
 
 def test_publish_swaps_in_a_good_build_and_keeps_the_site_on_failure(site_copy, tmp_path, capsys):

@@ -85,7 +85,8 @@ CORPUS = [
 ]
 
 TEXT_FIELDS = {"name", "note", "title", "definition", "plain", "what", "who_detail", "where_to_go",
-               "label", "address", "hours", "evidence", "where", "summary", "term", "ask"}
+               "label", "address", "hours", "evidence", "where", "summary", "term", "status_note", "result",
+               "contact", "by", "year_doubtful", "year_inferred"}
 
 
 def _poison(value, counter):
@@ -95,7 +96,7 @@ def _poison(value, counter):
         for key, item in value.items():
             if key in TEXT_FIELDS and isinstance(item, str):
                 out[key] = CORPUS[next(counter) % len(CORPUS)] + item[:4]
-            elif key in ("covers", "cards", "bring", "aliases", "show") and isinstance(item, list):
+            elif key in ("covers", "cards", "aliases", "show", "unverified", "revisions") and isinstance(item, list):
                 out[key] = [CORPUS[next(counter) % len(CORPUS)] + str(x)[:3] for x in item]
             else:
                 out[key] = _poison(item, counter)

@@ -37,7 +37,7 @@ CASES = {
         "- id: a\n  name: 甲\n  levle: city\n  level: city\n  region: {}\n"
         "  sources: [{file: 001_89d13becceec202a.txt, part: 篇1, where: 开头}]\n",
         ["data/bureaus.yml:3: key levle is not allowed (did you mean level?); "
-         "allowed keys: id, name, type, level, region, sources, inferred, note, sample"],
+         "allowed keys: id, name, type, level, region, sources, shared_text, inferred, note, sample"],
     ),
     "missing field and bad choice": (
         "- id: a\n  name: 甲\n  level: town\n"
@@ -126,7 +126,8 @@ def test_problems_in_several_files_are_all_reported(repo):
 def test_an_unreadable_file_does_not_cascade_into_reference_errors(repo):
     from conftest import BUREAUS_YML
 
-    package = ("- id: p\n  bureau: test-city\n  title: 甲\n  last_verified: 2026-01-01\n"
+    package = ("- id: p\n  bureau: test-city\n  title: 甲\n  curated: 2026-01-01\n"
+               "  claim: {kind: report, period: {certainty: unknown}}\n"
                "  sources: [{file: 001_89d13becceec202a.txt, part: 篇1, where: 开头}]\n"
                "  items: [{id: i, type: priority, label: 四优先, groups: [veteran]}]\n")
     root = repo({"data/bureaus.yml": BUREAUS_YML.replace("  level: city", "\tlevel: city"),

@@ -50,7 +50,11 @@ class Catalog:
         if isinstance(record, bureaus.Bureau):
             return places.place(record.region, record.inferred)
         if isinstance(record, facilities.Facility) and record.region is not None:
-            return places.place(record.region, record.inferred)
+            own = places.place(record.region, record.inferred)
+            bureau = self.bureaus.get(record.bureau)
+            # A part the facility repeats from its bureau (江苏省 of a 扬州 hospital) was inferred
+            # there: it stays inferred here, with the bureau's evidence, unless the facility says why.
+            return places.inherit(own, self.place_of(bureau)) if bureau else own
         bureau = self.bureaus.get(getattr(record, "bureau", None) or "")
         return self.place_of(bureau) if bureau else places.Place()
 

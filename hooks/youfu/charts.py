@@ -21,6 +21,7 @@ class Bar:
     width: float
     height: float
     year: int
+    mark: str  # "" when the report states its year, else 推断 or 存疑
     label: str  # the value as written for readers
     report_src: str  # the report the value comes from
     flagged: bool
@@ -66,6 +67,7 @@ def _chart(figure_id: str, points) -> Chart:
         bars.append(Bar(
             x=round(LEFT + index * slot + slot * 0.15, 1), y=round(HEIGHT - BOTTOM - height, 1),
             width=round(slot * 0.7, 1), height=round(height, 1), year=year,
+            mark={"inferred": "推断", "doubtful": "存疑"}.get(report.period.certainty, ""),
             label=f"{fig.format_number(figure.value)}{figure.unit}", report_src=report.src_uri,
             flagged=report.checks[figure.id].flagged,
         ))

@@ -480,11 +480,27 @@ def _region_rows(ordered, where) -> list[tuple[places.Place, int, dict[str, int]
 
 def _plan_search(plan: SitePlan, catalog: Catalog) -> None:
     ordered = sorted(catalog.bureaus, key=_bureau_order)
+    periods = [r.period for r in catalog.reports] + [p.claim.period for p in catalog.packages]
     plan.add("search/index.md", "搜索", "search.html", "在全部页面中搜索，支持简体、繁体和按年份、部门、地区筛选。",
-             years=sorted({r.meta.year for r in catalog.reports if r.meta.year}, reverse=True),
+             years=_year_options(periods),
              bureaus=ordered, regions=province_options([catalog.place_of(b) for b in ordered]),
              kinds=[k for k in reports.KINDS if any(r.meta.kind == k for r in catalog.reports)],
              topics=[t for t in reports.TOPICS if any(t in r.meta.topics for r in catalog.reports)])
+
+
+def _year_options(periods) -> list[tuple[int, str]]:
+    """(year, label) of the year filter, newest first: a label says （含推断）/（含存疑） when a page
+    filed under that year has an inferred or doubtful year, so a filter never shows one as fact."""
+    marks: dict[int, set[str]] = {}
+    for period in periods:
+        if period.first_year is not None:
+            marks.setdefault(period.first_year, set()).add(period.certainty)
+    words = {"inferred": "推断", "doubtful": "存疑"}
+    out = []
+    for year in sorted(marks, reverse=True):
+        extra = "、".join(words[c] for c in ("inferred", "doubtful") if c in marks[year])
+        out.append((year, f"{year}年" + (f"（含{extra}）" if extra else "")))
+    return out
 
 
 LISTING_TEMPLATES = frozenset({"report-archive.html", "report-list.html"})

@@ -115,3 +115,14 @@ def inferred_evidence(inferred: list[Inference], field: str) -> str | None:
         if item.field == field or item.field.startswith(field + "."):
             return item.evidence
     return None
+
+
+def inherit(own: Place, parent: Place) -> Place:
+    """`own` with each stated part that equals an inferred part of `parent` marked as inferred too."""
+    parts = []
+    for part in own.parts:
+        theirs = parent.part(part.level)
+        if not part.inferred and theirs is not None and theirs.name == part.name and theirs.inferred:
+            part = PlacePart(level=part.level, name=part.name, evidence=theirs.evidence)
+        parts.append(part)
+    return Place(tuple(parts))

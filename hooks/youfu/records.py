@@ -326,6 +326,9 @@ def _rephrase(model: type[BaseModel], error: dict, loc: tuple) -> str:
     value = error.get("input")
     if kind == "missing":
         return f"{name} is required"
+    if kind == "extra_forbidden" and loc and loc[-1] == "last_verified":
+        return ("last_verified 已停用：从资料整理的日期写在 curated；只有真正向机构核实过，才在 checks 里写明日期、"
+                "方式（method）、核实人（by）、向谁核实（contact）和结果（result）")
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
         key = str(loc[-1]) if loc else "?"
