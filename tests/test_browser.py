@@ -167,17 +167,40 @@ def test_directory_is_usable_on_a_360px_phone(browser, base_url):
     page.close()
 
 
-def test_facility_card_prints_on_one_a4_page(browser, base_url, catalog):
-    facility = next(iter(catalog.facilities))
-    page = browser.new_page()
-    page.goto(base_url + built(f"facilities/{facility.id}.md"), wait_until="networkidle")
-    page.evaluate("document.documentElement.setAttribute('data-yf-printing', '')")  # what the button does
-    page.emulate_media(media="print")
-    assert not page.locator(".md-header").is_visible()
-    assert page.locator(".yf-card").is_visible()
-    pdf = page.pdf(format="A4", print_background=True)
-    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
-    page.close()
+SAMPLE_FACILITY = """
+- id: sample-card-hospital
+  name: 示例市人民医院
+  kind: 综合医院
+  bureau: chengdu-city
+  services: [军人优先窗口, 绿色通道]
+  status: in_use
+  status_note: 示例数据：资料写到该院设有军人优先窗口
+  claim: {kind: report, period: {year: 2005, certainty: stated}}
+  curated: 2026-11-22
+  sources: [{file: 001_89d13becceec202a.txt, part: 篇10, where: 示例}]
+  sample: true
+"""
+
+
+def test_facility_card_prints_on_one_a4_page(browser, site_copy, tmp_path):
+    """The shipped data has no facility a reader could act on (the military services in it are
+    plans), so a sample one is added to a copy: its card prints alone on one A4 page."""
+    with (site_copy / "data/facilities.yml").open("a", encoding="utf-8") as f:
+        f.write(SAMPLE_FACILITY)
+    out = tmp_path / "site"
+    result = build(site_copy, out)
+    assert result.returncode == 0, result.stderr
+    with serve(out) as url:
+        page = browser.new_page()
+        page.goto(url + built("facilities/sample-card-hospital.md"), wait_until="networkidle")
+        assert page.locator(".yf-card").is_visible()
+        page.evaluate("document.documentElement.setAttribute('data-yf-printing', '')")  # what the button does
+        page.emulate_media(media="print")
+        assert not page.locator(".md-header").is_visible()
+        assert page.locator(".yf-card").is_visible()
+        pdf = page.pdf(format="A4", print_background=True)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+        page.close()
 
 
 def test_group_checklist_prints_on_one_a4_page(browser, base_url, catalog):
