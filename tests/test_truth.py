@@ -263,7 +263,7 @@ def test_no_page_shows_an_inferred_place_as_plain_text(site, expected):
             labels.add("".join(parts))
     assert "安徽省池州市" in labels and "山西省大同市" in labels
     for page, root in _pages(site):
-        skip = {id(n) for n in root.walk() if {"yf-summary", "yf-notes"} & n.classes() or n.attrs.get("data-yf-place")}
+        skip = {id(n) for n in root.walk() if {"yf-md", "yf-notes"} & n.classes() or n.attrs.get("data-yf-place")}
         for node in root.walk():
             if id(node) in skip or any(id(a) in skip for a in node.ancestors()):
                 continue

@@ -104,6 +104,80 @@ def new(args) -> int:
     return 0
 
 
+def generate_command(root: Path, out: Path) -> int:
+    from . import generate
+
+    try:
+        result = generate.generate(root, out)
+    except generate.GenerateError as error:
+        _report_error(error)
+        return 1
+    print(f"{generate.describe(result)}：{out}")
+    return 0
+
+
+def index_command(site: Path) -> int:
+    from . import indexer
+
+    if not site.is_dir():
+        print(f"{site} 不是文件夹：请给出已生成的网站文件夹", file=sys.stderr)
+        return 1
+    count = indexer.index(site)
+    print(f"搜索索引已写入 {site}（{count} 个页面）")
+    return 0
+
+
+def check_command(site: Path) -> int:
+    from .linkcheck import broken_links
+
+    broken, checked = broken_links(site)
+    for b in broken:
+        print(f"{b.page}: {b.link}: {b.reason}", file=sys.stderr)
+    print(f"检查了 {checked} 个链接，{len(broken)} 个失效")
+    return 1 if broken else 0
+
+
+def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str | None) -> int:
+    from . import generate, pipeline
+
+    try:
+        result = pipeline.build(root, site_dir, engine_name=engine, site_url=site_url)
+    except generate.GenerateError as error:
+        _report_error(error)
+        print(f"未生成网站，{site_dir} 保持原样", file=sys.stderr)
+        return 1
+    except pipeline.BuildError as error:
+        print(error, file=sys.stderr)
+        print(f"未生成网站，{site_dir} 保持原样", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"已中断，{site_dir} 保持原样", file=sys.stderr)
+        return 130
+    print(f"网站已生成到 {site_dir}（{generate.describe(result)}）")
+    return 0
+
+
+def serve_command(root: Path, engine: str | None, dev_addr: str, dirty: bool) -> int:
+    from . import generate, pipeline
+
+    try:
+        return pipeline.serve(root, engine_name=engine, dev_addr=dev_addr, dirty=dirty)
+    except generate.GenerateError as error:
+        _report_error(error)
+        return 1
+    except pipeline.BuildError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+def _report_error(error) -> None:
+    problems = getattr(error, "problems", [])
+    if problems:
+        print(DataError(problems).report(), file=sys.stderr)
+    else:
+        print(error, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="youfu", description="优抚医疗信息站点的数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -137,10 +211,38 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("target", type=Path, help="网站目录，如 /var/www/youfu")
     pub.add_argument("--root", type=Path, default=None)
     pub.add_argument("--site-url", default=None, help="公开地址，如 https://example.org/youfu/")
+    gen = sub.add_parser("generate", help="生成网站的完整源文件树（Markdown 与数据文件），供任何引擎生成网站；不需要安装引擎")
+    gen.add_argument("out", type=Path, help="输出文件夹，如 .youfu/docs（只覆盖 youfu 生成过的文件夹）")
+    gen.add_argument("--root", type=Path, default=None)
+    idx = sub.add_parser("index", help="为已生成的网站文件夹建立搜索索引（读取 HTML，写入 search/idx/）")
+    idx.add_argument("site", type=Path, help="网站文件夹，如 site")
+    chk = sub.add_parser("check", help="检查已生成的网站里的每个内部链接和锚点")
+    chk.add_argument("site", type=Path, help="网站文件夹，如 site")
+    bld = sub.add_parser("build", help="生成网站：检查数据 → 生成源文件 → 引擎生成页面 → 建索引、查链接 → 替换 site/（失败时 site/ 不变）")
+    bld.add_argument("--root", type=Path, default=None)
+    bld.add_argument("--site-dir", type=Path, default=None, help="输出文件夹（默认 site）")
+    bld.add_argument("--engine", choices=["mkdocs", "properdocs", "zensical"], default=None,
+                     help="网站引擎（默认：已安装的第一个；也可用环境变量 YOUFU_ENGINE）")
+    bld.add_argument("--site-url", default=None, help="公开地址，如 https://example.org/youfu/")
+    srv = sub.add_parser("serve", help="本地预览：改动数据、报告或模板后自动更新")
+    srv.add_argument("--root", type=Path, default=None)
+    srv.add_argument("--engine", choices=["mkdocs", "properdocs", "zensical"], default=None)
+    srv.add_argument("--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
+    srv.add_argument("--full", action="store_true", help="每次都完整重建（默认只重建改动的页面）")
     args = parser.parse_args(argv)
     root = (args.root or find_root(Path.cwd())).resolve()
     if args.command == "validate":
         return validate(root)
+    if args.command == "generate":
+        return generate_command(root, args.out.resolve())
+    if args.command == "index":
+        return index_command(args.site.resolve())
+    if args.command == "check":
+        return check_command(args.site.resolve())
+    if args.command == "build":
+        return build_command(root, (args.site_dir or root / "site").resolve(), args.engine, args.site_url)
+    if args.command == "serve":
+        return serve_command(root, args.engine, args.dev_addr, not args.full)
     if args.command == "schemas":
         return write_schemas(root, args.check)
     if args.command == "new":

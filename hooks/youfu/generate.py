@@ -1,0 +1,301 @@
+"""`youfu generate DIR`: the complete Markdown source of the site, made with no engine imported.
+
+This is the first step of the pipeline (generate → the engine renders → `youfu index`). It
+loads and checks the data (`catalog.load_catalog`), plans the pages (`pages.site_plan`) and
+writes one tree that MkDocs, ProperDocs or Zensical can build as it is:
+
+* hand-written pages from `content/` (their Markdown untouched, inside a
+  `<div class="yf-md" markdown="1">` block that marks contributors' text for the sanitizer);
+* pages made from data, whose body is the HTML our Jinja partials render
+  (`overrides/partials/youfu/`, escaped); a partial that frames a Markdown page (a report,
+  the home page) is split around that page's Markdown;
+* data files: open data downloads and the Atom feed;
+* on every page, its change history and a hidden element with what the search index
+  needs to know about it (`youfu index` reads it back from the built HTML).
+
+Only files whose bytes change are written, so an engine's own dirty rebuild and file
+watching work from modification times. The tree is youfu's: files in it that the site no
+longer has are removed; a folder youfu did not make is never touched.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import posixpath
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from markupsafe import Markup
+
+from . import feeds, figures, opendata, pages, pinyin, siteconfig, siteinfo
+from .catalog import Catalog, load_catalog
+from .notes import Notes
+from .pages import SitePlan, View, site_plan
+from .problems import Problem
+from .yamlio import split_front_matter
+
+MARKER = ".youfu-generated"  # in every tree youfu writes; a folder without it is not ours
+BODY = "\x00youfu-body\x00"  # stands for a page's own Markdown while its frame is rendered
+NOT_SEARCHED = {"search/index.md", "404.md"}
+AFTER = "yf-after"  # class of the block holding a page's history and metadata (not indexed)
+CONTENT_FILES = (".md", ".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".ico", ".woff2", ".txt")
+
+
+class GenerateError(Exception):
+    """Generation stopped: the problems are in `problems` (data) or the message (a page)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass
+class Result:
+    written: list[str] = field(default_factory=list)  # files whose bytes changed
+    removed: list[str] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """What templates may ask of the page they render."""
+
+    src_uri: str
+    url: str
+    canonical_url: str | None
+
+
+# ---------------------------------------------------------------------------
+# The step
+# ---------------------------------------------------------------------------
+
+
+def generate(root: Path, out: Path, *, config: siteconfig.SiteConfig | None = None,
+             catalog: Catalog | None = None) -> Result:
+    """Write the site's source tree into `out`; raise GenerateError on any problem."""
+    config = config or siteconfig.read(root)
+    if config.use_directory_urls:
+        raise GenerateError("mkdocs.yml: use_directory_urls 必须是 false（页面地址写成 a/b.html，"
+                            "网站才能从磁盘直接打开）")
+    if catalog is None:
+        catalog, problems = load_catalog(root)
+        if problems:
+            raise GenerateError(f"{len(problems)} 个数据问题", problems)
+    files = render_site(root, config, catalog)
+    return sync(out, files)
+
+
+def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog) -> dict[str, bytes]:
+    """Every file of the tree, by its path in the tree."""
+    plan = site_plan(catalog)
+    info = siteinfo.collect(root, catalog)
+    data_files = {path: (c if isinstance(c, bytes) else c.encode("utf-8")) for path, c in opendata.files(catalog).items()}
+    renderer = Renderer(root, config, catalog, plan, info, extra=set(data_files) | {"feed.xml"})
+    files: dict[str, bytes] = {}
+    for path in sorted(_content_files(config.content)):
+        relative = path.relative_to(config.content).as_posix()
+        if relative.endswith(".md"):
+            files[relative] = renderer.hand_written(relative, path.read_text(encoding="utf-8")).encode("utf-8")
+        else:
+            files[relative] = path.read_bytes()
+    for page in plan.generated:
+        files[page.src_uri] = renderer.generated(page).encode("utf-8")
+    files.update(data_files)
+    files["feed.xml"] = renderer.feed().encode("utf-8")
+    return files
+
+
+def _content_files(folder: Path):
+    """Files under `content/` that are part of the site (dotfiles are not)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and name.lower().endswith(CONTENT_FILES):
+                yield Path(dirpath) / name
+
+
+# ---------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------
+
+
+class Renderer:
+    def __init__(self, root: Path, config: siteconfig.SiteConfig, catalog: Catalog, plan: SitePlan,
+                 info: siteinfo.SiteInfo, extra: set[str] = frozenset()):
+        self.root, self.config, self.catalog, self.plan, self.info = root, config, catalog, plan, info
+        self.today = siteinfo.build_date()
+        self.env = environment(config.overrides)
+        generated = {p.src_uri for p in plan.generated}
+        hand = {p.relative_to(config.content).as_posix() for p in _content_files(config.content)}
+        self.sources = generated | hand | set(extra)  # every page and file the tree will hold
+        self.titles = {p.src_uri: p.title for p in plan.generated}
+
+    # -- the three kinds of file ----------------------------------------------------------
+
+    def generated(self, page: pages.GeneratedPage) -> str:
+        view = self.plan.views[page.src_uri]
+        body = self._render(page.src_uri, view, Markup(""))
+        return page.markdown() + "\n" + self._after(page.src_uri, page.title, body)
+
+    def hand_written(self, src_uri: str, text: str) -> str:
+        front, body, _ = split_front_matter(text)
+        head = f"---\n{front}---\n" if front is not None else ""
+        title = _title(front, body)
+        self.titles[src_uri] = title
+        markdown = f'\n<div class="yf-md" markdown="1">\n\n{body.strip()}\n\n</div>\n'
+        view = self.plan.views.get(src_uri)
+        if view is None:
+            return head + "\n" + self._after(src_uri, title, markdown)
+        framed = self._render(src_uri, view, Markup(BODY))
+        before, _, after = framed.partition(BODY)
+        return head + "\n" + self._after(src_uri, title, f"{before}\n{markdown}\n{after}")
+
+    def feed(self) -> str:
+        urls = {src: url_of(src) for src in self.sources if src.endswith(".md")}
+        feed = feeds.atom(self.catalog, self.info, urls, self.config.site_url, self.config.site_name)
+        return self.env.get_template("partials/youfu/feed.xml").render(feed=feed)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _render(self, src_uri: str, view: View, body: Markup) -> str:
+        template = self.env.get_template(f"partials/youfu/{view.template}")
+        page = self._page(src_uri)
+        return template.render(
+            body=body, page=page, config=self.config, info=self.info, notes=Notes(), today=self.today,
+            site_root="../" * page.url.count("/") or "./", url=self._linker(src_uri), **view.context)
+
+    def _page(self, src_uri: str) -> PageRef:
+        url = url_of(src_uri)
+        return PageRef(src_uri=src_uri, url=url,
+                       canonical_url=(self.config.site_url + url) if self.config.site_url else None)
+
+    def _linker(self, src_uri: str) -> Callable[[str], str]:
+        def url(target: str) -> str:
+            if target not in self.sources:
+                raise GenerateError(f"{src_uri}: 链接的页面 {target} 不存在（模板或数据里的链接有误）")
+            return relative_url(url_of(target), url_of(src_uri))
+        return url
+
+    def _after(self, src_uri: str, title: str, body: str) -> str:
+        """The page body followed by its change history and its search metadata."""
+        view = self.plan.views.get(src_uri)
+        files = view.files if view is not None and view.files else (
+            () if src_uri in {p.src_uri for p in self.plan.generated} else (f"content/{src_uri}",))
+        history = self.env.get_template("partials/youfu/history.html").render(
+            yf_updated=self.info.updated(*files), yf_changes=self.info.changes(*files))
+        meta = None if src_uri in NOT_SEARCHED else pages.search_meta(self.catalog, self.plan, src_uri)
+        marker = ""
+        if meta is not None:
+            meta = {"title": title, **{k: list(v) if isinstance(v, tuple) else v for k, v in meta.items()}}
+            marker = f'<div class="yf-page-meta" hidden data-yf-search="{_attribute(meta)}"></div>'
+        if src_uri == "search/index.md":  # the pinyin of place names, for `youfu index`
+            aliases = pinyin.aliases(pinyin.catalog_names(self.catalog))
+            marker = f'<div class="yf-page-meta" hidden data-yf-aliases="{_attribute(aliases)}"></div>'
+        # Everything after the page's own content sits in one block that the index leaves out.
+        return f"{body.strip()}\n\n<div class=\"{AFTER}\">\n{history.strip()}\n{marker}\n</div>\n"
+
+
+def _attribute(value: Any) -> str:
+    return html.escape(json.dumps(value, ensure_ascii=False, sort_keys=True), quote=True)
+
+
+def _title(front: str | None, body: str) -> str:
+    """A hand-written page's title: its front matter `title`, else its first `# ` heading."""
+    import yaml
+
+    if front:
+        meta = yaml.safe_load(front)
+        if isinstance(meta, dict) and meta.get("title"):
+            return str(meta["title"])
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return ""
+
+
+def environment(overrides: Path) -> jinja2.Environment:
+    """Our partials' Jinja environment: autoescaped, with the functions the partials use."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(overrides)), autoescape=True,
+                             keep_trailing_newline=True)
+    env.globals.update(topic_uri=pages.topic_uri, year_uri=pages.year_uri, year_title=pages.year_title,
+                       format_number=figures.format_number)
+    return env
+
+
+def url_of(src_uri: str) -> str:
+    """The address of the page made from `src_uri` (use_directory_urls is off): a/b.md → a/b.html."""
+    return src_uri[:-3] + ".html" if src_uri.endswith(".md") else src_uri
+
+
+def relative_url(target: str, page: str) -> str:
+    """`target` (a site address) as seen from the page at `page`."""
+    relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
+    return relative if relative != "." else "./"
+
+
+# ---------------------------------------------------------------------------
+# Writing the tree
+# ---------------------------------------------------------------------------
+
+
+def sync(out: Path, files: dict[str, bytes]) -> Result:
+    """Make `out` hold exactly `files`, writing only those whose bytes differ."""
+    _claim(out)
+    result = Result(total=len(files))
+    for relative, content in files.items():
+        path = out / relative
+        try:
+            if path.read_bytes() == content:
+                continue
+        except OSError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, content)
+        result.written.append(relative)
+    wanted = set(files) | {MARKER}
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+        for name in filenames:
+            relative = Path(dirpath, name).relative_to(out).as_posix()
+            if relative not in wanted:
+                Path(dirpath, name).unlink()
+                result.removed.append(relative)
+        if Path(dirpath) != out and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    return result
+
+
+def _claim(out: Path) -> None:
+    """Make sure `out` is ours: new, empty, or marked by an earlier generate."""
+    if out.exists() and not out.is_dir():
+        raise GenerateError(f"{out} 已存在且不是文件夹；请换一个位置")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise GenerateError(f"{out} 不是 youfu 生成的文件夹（没有 {MARKER}），为免误删，不会写入；请指定一个空文件夹")
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / MARKER
+    if not marker.is_file():
+        marker.write_text("youfu generate 生成的文件夹：其中的文件会被覆盖或删除，请不要在这里编辑。\n", encoding="utf-8")
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=".", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def describe(result: Result) -> str:
+    return f"已生成 {result.total} 个文件（改动 {len(result.written)} 个，删除 {len(result.removed)} 个）"
+
+
+def meta_of(attribute: str) -> dict[str, Any]:
+    """The search metadata a page carries (the inverse of the marker written above)."""
+    return json.loads(html.unescape(attribute))

@@ -1,0 +1,256 @@
+"""The build around the engine: generate → the engine renders → index and check → swap in.
+
+`youfu build` and `youfu serve` run these steps with whichever engine is installed (MkDocs,
+ProperDocs, Zensical; `--engine` chooses). The engine only ever sees the generated tree
+(`generate.py`), so nothing here depends on its internals: it is run as a command, told
+where the tree is by the environment variable YOUFU_DOCS_DIR (mkdocs.yml reads `docs_dir`
+from it), and its output folder is post-processed by plain Python. A failed step leaves
+the site folder as it was: the engine builds into a staging folder next to it, and only
+a build that passed every check replaces it.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import generate, indexer, linkcheck, siteconfig
+
+DOCS_ENV = "YOUFU_DOCS_DIR"  # the generated tree the engine builds (read by mkdocs.yml)
+BUILD_ENV = "YOUFU_BUILD"  # set while `youfu build` drives the engine: the MkDocs hook stays out of the way
+GENERATED = ".youfu/docs"  # where the tree is generated, inside the repository (git ignores .youfu/)
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str
+    module: str | None  # importable Python module, None for a command-line program
+    command: tuple[str, ...]
+
+    def installed(self) -> bool:
+        if self.module is not None:
+            return importlib.util.find_spec(self.module) is not None
+        return shutil.which(self.command[0]) is not None
+
+
+ENGINES = {
+    "mkdocs": Engine("mkdocs", "mkdocs", (sys.executable, "-m", "mkdocs")),
+    "properdocs": Engine("properdocs", "properdocs", (sys.executable, "-m", "properdocs")),
+    "zensical": Engine("zensical", None, ("zensical",)),
+}
+
+
+class BuildError(Exception):
+    """A step failed; the message (Chinese first) says which and why."""
+
+
+def engine(name: str | None = None) -> Engine:
+    """The engine asked for (`--engine`, or YOUFU_ENGINE), else the first one installed."""
+    name = name or os.environ.get("YOUFU_ENGINE")
+    if name:
+        if name not in ENGINES:
+            raise BuildError(f"引擎只能是 {'、'.join(ENGINES)} 之一（现在写的是 {name}）")
+        if not ENGINES[name].installed():
+            raise BuildError(f"没有安装 {name}；请先安装（pip install {name}），或换一个引擎")
+        return ENGINES[name]
+    for candidate in ENGINES.values():
+        if candidate.installed():
+            return candidate
+    raise BuildError("没有安装任何网站引擎；请安装 mkdocs 或 properdocs（pip install -e .）")
+
+
+def generated_dir(root: Path) -> Path:
+    return root / GENERATED
+
+
+def environment(docs: Path, *, site_url: str | None = None, building: bool = False) -> dict[str, str]:
+    env = {**os.environ, DOCS_ENV: str(docs), "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    if site_url:
+        env["YOUFU_SITE_URL"] = site_url
+    if building:
+        env[BUILD_ENV] = "1"
+    else:
+        env.pop(BUILD_ENV, None)
+    return env
+
+
+# ---------------------------------------------------------------------------
+# Build
+# ---------------------------------------------------------------------------
+
+
+def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_url: str | None = None,
+          check_links: bool = True) -> generate.Result:
+    """Generate, build with the engine into a staging folder, index and check it, then swap it
+    into `site_dir`. Raises GenerateError (data problems) or BuildError; `site_dir` is then
+    untouched."""
+    chosen = engine(engine_name)
+    if site_url:
+        os.environ["YOUFU_SITE_URL"] = site_url  # mkdocs.yml reads site_url from it; so does siteconfig
+    config = siteconfig.read(root)
+    docs = generated_dir(root)
+    result = generate.generate(root, docs, config=config)
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    try:
+        run_engine(chosen, root, ["build", "--site-dir", str(staging)], environment(docs, site_url=site_url,
+                                                                                    building=True))
+        postbuild(staging, check_links=check_links)
+        _swap_in(staging, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def run_engine(chosen: Engine, root: Path, arguments: list[str], env: dict[str, str]) -> None:
+    """Run the engine; on failure raise BuildError with what it printed at warning level or above."""
+    command = [*chosen.command, *arguments]
+    if chosen.name != "zensical":
+        command += ["--strict", "--config-file", str(root / siteconfig.CONFIG_FILE)]
+    else:
+        command += ["--config-file", str(root / siteconfig.CONFIG_FILE)]
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    try:
+        output, _ = process.communicate()
+    except BaseException:
+        _stop(process)
+        raise
+    if process.returncode != 0:
+        lines = [line for line in output.splitlines() if not line.startswith(("INFO", "DEBUG"))]
+        raise BuildError("网站引擎没有生成成功（" + chosen.name + "）：\n" + "\n".join(lines[-40:]))
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the engine and everything it started."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def postbuild(site: Path, *, check_links: bool = True) -> int:
+    """The steps after the engine, on a built folder: the search index and the link check."""
+    count = indexer.index(site)
+    if check_links:
+        broken, _ = linkcheck.broken_links(site)
+        if broken:
+            shown = "\n".join(f"{b.page}: {b.link}：{_reason(b.reason)}" for b in broken[:50])
+            raise BuildError(f"生成的网站里有 {len(broken)} 个失效的链接或锚点，未替换网站：\n{shown}")
+    return count
+
+
+def _reason(reason: str) -> str:
+    if reason == "target does not exist":
+        return "目标不存在"
+    if reason == "points outside the site":
+        return "指向网站以外"
+    return reason
+
+
+def _swap_in(staging: Path, site_dir: Path) -> None:
+    """Replace `site_dir` with `staging` (two renames on the same disk)."""
+    old = None
+    if site_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
+        old.rmdir()
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# Serve
+# ---------------------------------------------------------------------------
+
+WATCHED = ("data", "content", "overrides", "mkdocs.yml")
+
+
+def serve(root: Path, *, engine_name: str | None = None, dev_addr: str = "127.0.0.1:8000",
+          dirty: bool = True, on_generate=None) -> int:
+    """Generate, start the engine's own preview server on the tree, and regenerate whenever data,
+    content or templates change (the engine sees the changed files and rebuilds those pages)."""
+    chosen = engine(engine_name)
+    docs = generated_dir(root)
+    regenerate = _Regenerator(root, docs, on_generate)
+    regenerate()
+    arguments = ["serve", "--dev-addr", dev_addr, "--config-file", str(root / siteconfig.CONFIG_FILE)]
+    if chosen.name != "zensical":
+        arguments += ["--no-strict"] + (["--dirty"] if dirty else [])
+    process = subprocess.Popen([*chosen.command, *arguments], cwd=root, env=environment(docs),
+                               start_new_session=True)
+    watcher = _watch(root, regenerate)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        watcher.stop()
+        _stop(process)
+
+
+class _Regenerator:
+    """Regenerates the tree; several file events close together make one run."""
+
+    def __init__(self, root: Path, docs: Path, report=None):
+        self.root, self.docs, self.report = root, docs, report or _print_result
+        self.lock = threading.Lock()
+        self.pending = threading.Event()
+
+    def __call__(self) -> None:
+        with self.lock:
+            started = time.perf_counter()
+            try:
+                result = generate.generate(self.root, self.docs)
+            except generate.GenerateError as error:
+                self.report(None, error, time.perf_counter() - started)
+                return
+            self.report(result, None, time.perf_counter() - started)
+
+
+def _print_result(result, error, seconds: float) -> None:
+    if error is not None:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"数据有误，预览没有更新：{error}", file=sys.stderr)
+    elif result.written or result.removed:
+        print(f"{generate.describe(result)}，用时 {seconds:.2f} 秒", file=sys.stderr)
+
+
+def _watch(root: Path, regenerate: _Regenerator):
+    """Watch data, content and templates; regenerate shortly after the last change."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    timer: list[threading.Timer] = []
+
+    class Changed(FileSystemEventHandler):
+        def on_any_event(self, event):
+            if event.event_type in ("opened", "closed_no_write") or "/.youfu/" in str(event.src_path):
+                return
+            for t in timer:
+                t.cancel()
+            timer[:] = [threading.Timer(0.05, regenerate)]
+            timer[0].start()
+
+    observer = Observer()
+    for name in WATCHED:
+        path = root / name
+        if path.exists():
+            observer.schedule(Changed(), str(path if path.is_dir() else path.parent), recursive=path.is_dir())
+    observer.start()
+    return observer
