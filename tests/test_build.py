@@ -296,3 +296,86 @@ def test_compact_keeps_preformatted_text_and_collapses_the_rest():
             "<script>\n  var x = 1;\n\n  y()\n</script>\n  <textarea>\n  keep\n</textarea>")
     assert compact(page) == ("<div>\n<p>一\n二</p>\n</div>\n<pre><code>a\n    b\n\n</code></pre>"
                              "<script>\n  var x = 1;\n\n  y()\n</script>\n<textarea>\n  keep\n</textarea>")
+
+
+# ---------------------------------------------------------------------------
+# Key figures on report pages (content audit F12, F18, F24)
+# ---------------------------------------------------------------------------
+
+def _texts_by_id(html: str, prefix: str) -> dict[str, str]:
+    """Plain text of every element whose id starts with `prefix`, read with html.parser."""
+    from html.parser import HTMLParser
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "col", "source"}
+
+    class Collect(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.open: list[list] = []  # [id, depth, parts]
+            self.depth = 0
+            self.found: dict[str, str] = {}
+
+        def handle_starttag(self, tag, attrs):
+            if tag in VOID:
+                return
+            self.depth += 1
+            ident = dict(attrs).get("id") or ""
+            if ident.startswith(prefix):
+                self.open.append([ident, self.depth, []])
+
+        def handle_endtag(self, tag):
+            if tag in VOID:
+                return
+            if self.open and self.open[-1][1] == self.depth:
+                ident, _, parts = self.open.pop()
+                self.found[ident] = " ".join("".join(parts).split())
+            self.depth -= 1
+
+        def handle_data(self, data):
+            for entry in self.open:
+                entry[2].append(data)
+
+    parser = Collect()
+    parser.feed(html)
+    return parser.found
+
+
+def test_chengdu_page_flags_only_the_two_real_inconsistencies(site):
+    html = read(site, "reports/chengdu-city/2005-zongjie.html")
+    assert set(_texts_by_id(html, "discrepancy-")) == {"discrepancy-window-approvals",
+                                                       "discrepancy-ncms-participation-rate"}
+    rows = _texts_by_id(html, "figure-")
+    for subset in ("figure-emergencies-by-type", "figure-event-health-tasks", "figure-drug-procurement"):
+        assert "不是全部分项" in rows[subset] and "✔" not in rows[subset] and "相符" not in rows[subset], subset
+    assert "所列分项合计 47 次，另有 13 次，原文没有说明属于哪一类" in rows["figure-emergencies-by-type"]
+    assert "189余项" in rows["figure-event-health-tasks"] and "少于总数" in rows["figure-event-health-tasks"]
+    assert "另有 14,162 万元" in rows["figure-drug-procurement"]
+    assert "✔ 分项之和与总数相符" in rows["figure-emergencies-by-size"]
+    assert "✔" in rows["figure-petitions-closure-rate"] and "93.48%" in rows["figure-petitions-closure-rate"]
+    rate = _texts_by_id(html, "discrepancy-")["discrepancy-ncms-participation-rate"]
+    assert "比例约为 89.92%，而原文写作 89.43%" in rate
+    approvals = _texts_by_id(html, "discrepancy-")["discrepancy-window-approvals"]
+    assert "原文的分项加起来是 12,108 件，而总数写作 12,113 件" in approvals
+
+
+def test_approximate_figures_keep_their_hedge(site):
+    rows = _texts_by_id(read(site, "reports/anon-001-1/2005-zongjie.html"), "figure-")
+    assert "近1万元" in rows["figure-condolence-money"]
+    rows = _texts_by_id(read(site, "reports/chengdu-city/2005-zongjie.html"), "figure-")
+    assert "约200万元" in rows["figure-three-cuts-two-waivers"]
+    assert "95%以上" in rows["figure-vaccination-rate"]
+
+
+def test_excerpts_keep_years_written_with_marks(site):
+    """“20**” and “20__” are text, not Markdown emphasis, in lists and in the feed."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    summaries = {e.find("a:title", ns).text: e.find("a:summary", ns).text or ""
+                 for e in ET.parse(site / "feed.xml").getroot().findall("a:entry", ns)}
+    shuzhi = next(text for title, text in summaries.items() if "述职" in title)
+    assert "年份写作“20**”" in shuzhi
+    yichang = next(text for title, text in summaries.items() if "宜昌" in title)
+    assert "年份一律写成“20__”" in yichang
+    listing = read(site, "reports/index.html")
+    assert "年份写作“20**”" in listing and "年份一律写成“20__”" in listing

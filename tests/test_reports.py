@@ -215,3 +215,24 @@ def test_dangerous_links_and_remote_images_in_report_text_are_refused(repo):
         f"{P}:27: links in report text must not use javascript:, data: or file: addresses",
         f"{P}:29: images in report text must be files of this site, not from other websites",
     ]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # F24: a year written with its digits hidden must survive as written
+    ("## 背景\n\n县名写作“XX县”，年份写作“20**”，都无法确定。\n", "县名写作“XX县”，年份写作“20**”，都无法确定。"),
+    ("## 背景\n\n年份一律写成“20__”，本站推断为2012年。\n", "年份一律写成“20__”，本站推断为2012年。"),
+    ("原文年份写作“20XX”。\n\n## 下一节\n\n别的。\n", "原文年份写作“20XX”。"),
+    ("从“20**”到“20__”都不是强调。", "从“20**”到“20__”都不是强调。"),
+    # real Markdown marks still go
+    ("**组队**：约一千名*医护*人员，见[方案](other.md)。", "组队：约一千名医护人员，见方案。"),
+    ("- 第一项\n- 第二项，__加粗__\n", "第一项 第二项，加粗"),
+    ("1. 准备\n2. 实施\n", "准备 实施"),
+    ("> 引用的话 `a<b` & c", "引用的话 a<b & c"),
+    ("第一行\n第二行", "第一行 第二行"),
+    ("## 只有标题\n", ""),
+    ("甲" * 130, "甲" * 119 + "…"),
+])
+def test_excerpt_is_the_first_paragraph_as_plain_text(body, expected):
+    from youfu.reports import excerpt
+
+    assert excerpt(body) == expected

@@ -29,6 +29,11 @@ class Bureau(Record):
     def level_name(self) -> str:
         return LEVEL_NAMES[self.level]
 
+    @property
+    def marked_name(self) -> str:
+        """The name with （名称为推断） when the source does not give it, for text without notes."""
+        return self.name + ("（名称为推断）" if self.is_inferred("name") else "")
+
     def is_inferred(self, field_name: str) -> bool:
         return any(i.field == field_name or i.field.startswith(field_name + ".") for i in self.inferred)
 

@@ -68,7 +68,7 @@ def _chart(figure_id: str, points) -> Chart:
             x=round(LEFT + index * slot + slot * 0.15, 1), y=round(HEIGHT - BOTTOM - height, 1),
             width=round(slot * 0.7, 1), height=round(height, 1), year=year,
             mark={"inferred": "推断", "doubtful": "存疑"}.get(report.period.certainty, ""),
-            label=f"{fig.format_number(figure.value)}{figure.unit}", report_src=report.src_uri,
+            label=fig.format_amount(figure.value, figure.unit, figure.approx, sep=""), report_src=report.src_uri,
             flagged=report.checks[figure.id].flagged,
         ))
     return Chart(figure_id=figure_id, what=points[-1][1].what, unit=unit, bars=bars)

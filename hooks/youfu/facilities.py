@@ -89,6 +89,11 @@ class Facility(Record):
         return self
 
     @property
+    def marked_name(self) -> str:
+        """The name with （名称为推断） when the source does not give it, for text without notes."""
+        return self.name + ("（名称为推断）" if any(i.field == "name" for i in self.inferred) else "")
+
+    @property
     def status_name(self) -> str:
         return STATUS_NAMES[self.status]
 

@@ -44,7 +44,7 @@ def atom(catalog: Catalog, info: SiteInfo, urls: dict[str, str], site_url: str |
         entries.append(Entry(
             id=f"tag:youfu,2026:report/{report.id}", title=report.meta.title, link=link,
             updated=f"{day}T00:00:00Z", summary=report.excerpt,
-            bureau=bureau.name if bureau else report.meta.bureau,
+            bureau=bureau.marked_name if bureau else report.meta.bureau,
         ))
     newest = max((e.updated for e in entries), default=f"{info.data_updated or EPOCH}T00:00:00Z")
     return Feed(id="tag:youfu,2026:reports", title=f"{site_name}：工作报告", link=urljoin(base, "reports/"),

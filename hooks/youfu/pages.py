@@ -90,9 +90,9 @@ def _plan_bureaus(plan: SitePlan, catalog: Catalog) -> None:
              report_counts={b.id: len(catalog.reports_of(b.id)) for b in ordered})
     for bureau in ordered:
         timeline = catalog.reports_of(bureau.id)
-        plan.add(bureaus.page_path(bureau.id), bureau.name, "bureau.html",
+        plan.add(bureaus.page_path(bureau.id), bureau.marked_name, "bureau.html",
                  files=(bureaus.FILE, *(f"content/{r.src_uri}" for r in timeline)), description=
-                 f"{bureau.name}（{catalog.place_of(bureau).marked_label}）的工作报告与相关信息。",
+                 f"{bureau.marked_name}（{catalog.place_of(bureau).marked_label}）的工作报告与相关信息。",
                  bureau=bureau, place=catalog.place_of(bureau), sources=_cited(catalog, bureau.sources),
                  timeline=timeline, charts=charts.bureau_charts(timeline))
 
@@ -441,7 +441,7 @@ def _plan_facilities(plan: SitePlan, catalog: Catalog) -> None:
     for facility in ordered:
         applying = [p for p in placed if p.item.personal and (facility.id in p.item.facilities
                     or (p.package.bureau == facility.bureau and not p.item.facilities and facility.military))]
-        plan.add(f"facilities/{facility.id}.md", facility.name, "facility.html",
+        plan.add(f"facilities/{facility.id}.md", facility.marked_name, "facility.html",
                  files=(facilities.FACILITIES_FILE, facilities.BLOOD_FILE, "data/benefits.yml"), description=
                  f"{facility.name}：资料记载的服务、状态、适用的优待和出处。",
                  facility=facility, place=where[facility.id], bureau=bureaus_by_id.get(facility.bureau),
@@ -520,7 +520,7 @@ def search_meta(catalog: Catalog, plan: SitePlan, src_uri: str) -> dict | None:
         return {"kind": "报告", "bureau": report.meta.bureau, "year": report.meta.year,
                 "doc_kind": report.meta.kind, "topics": tuple(report.meta.topics),
                 "region": catalog.place_of(bureau).province_label if bureau else None,
-                "sub": " · ".join(x for x in [bureau.name if bureau else "", report.year_label, report.meta.kind] if x)}
+                "sub": " · ".join(x for x in [bureau.marked_name if bureau else "", report.year_label, report.meta.kind] if x)}
     if "facility" in context:
         f, place = context["facility"], context["place"]
         return {"kind": "机构", "bureau": f.bureau, "region": place.province_label,
@@ -529,7 +529,7 @@ def search_meta(catalog: Catalog, plan: SitePlan, src_uri: str) -> dict | None:
         p, b = context["package"], context["bureau"]
         return {"kind": "优待", "bureau": p.bureau, "year": p.claim.period.first_year,
                 "region": catalog.place_of(b).province_label if b else None,
-                "sub": f"{b.name if b else '全国性规定'} · {p.claim.kind_name}"}
+                "sub": f"{b.marked_name if b else '全国性规定'} · {p.claim.kind_name}"}
     if "bureau" in context and view.template == "bureau.html":
         b = context["bureau"]
         place = catalog.place_of(b)

@@ -7,10 +7,13 @@ contain (HTML, a second title). Figures are checked by `figures`.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Annotated, Iterator, Literal
 
+import markdown
 from pydantic import Field
 
 from . import figures as fig
@@ -174,22 +177,59 @@ def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, 
         return None, problems
     found.lines[src_uri] = (shown, loaded)
     report = Report(src_uri=src_uri, meta=meta, chars=len(_HAN.findall(body)), excerpt=excerpt(body),
-                    checks={f.id: fig.check(f) for f in meta.figures})
+                    checks=fig.check_all(meta.figures))
     problems += list(_check_meta(report, shown, loaded))
     return report, problems
 
 
 def excerpt(body: str, limit: int = 120) -> str:
-    """The first paragraph that is not a heading, without Markdown marks."""
+    """The first paragraph that is not a heading, as plain text.
+
+    The paragraph is rendered with Python-Markdown (as the page itself is) and its
+    text is taken, so that only real Markdown marks go: "20**", "20__" and "20XX"
+    stay as written, while **bold**, links and list bullets lose their marks."""
     for block in re.split(r"\n\s*\n", body):
         text = "\n".join(line for line in block.splitlines() if not line.lstrip().startswith("#")).strip()
         if not text:
             continue
-        text = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", text, flags=re.MULTILINE)
-        text = re.sub(r"[*_`>#]|\[([^\]]*)\]\([^)]*\)", r"\1", text)
-        text = " ".join(text.split())
+        text = " ".join(_markdown_text(text).split())
+        if not text:
+            continue
         return text if len(text) <= limit else text[: limit - 1] + "…"
     return ""
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in {"li", "p", "br", "dt", "dd", "td", "th", "tr"}:
+            self.parts.append(" ")
+
+
+_MD = markdown.Markdown(extensions=["abbr", "attr_list", "def_list", "tables"])
+_MD_LOCK = threading.Lock()
+
+
+# Text without these is the same before and after Markdown (a fast path for most paragraphs)
+_MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]<>&!{}|:=]|^\s*(?:[-+]|\d+[.)])(?:\s|$)|^\s*-{3,}\s*$|^ {4}|\t| {2}$",
+                             re.MULTILINE)
+
+
+def _markdown_text(text: str) -> str:
+    if not _MARKDOWN_SIGNS.search(text):
+        return text
+    with _MD_LOCK:
+        html = _MD.reset().convert(text)
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def _check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
@@ -240,8 +280,10 @@ def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]
                           message=f"figure id {figure.id} must be unique in the report (already used at line {seen[figure.id]})")
         seen.setdefault(figure.id, at("figures", index, "id"))
         result = report.checks[figure.id]
-        if result.flagged and not figure.discrepancy:
-            where = ("figures", index, "parts", result.part, "unit") if result.part is not None else ("figures", index, "value")
+        where = ("figures", index, *(result.at or ("value",)))
+        if result.status == "invalid":
+            yield Problem(path=shown, line=at(*where), message=result.message)
+        elif result.flagged and not figure.discrepancy:
             yield Problem(path=shown, line=at(*where),
                           message=result.message + "; correct the figure, or explain the source's own "
                                                    "inconsistency in discrepancy")
