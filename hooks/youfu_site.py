@@ -13,10 +13,12 @@ import logging
 import os
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import Abort
 
 from youfu import generate, pipeline, siteconfig
+from youfu.problems import DataError
 
 log = logging.getLogger("mkdocs.plugins.youfu")
 
@@ -37,9 +39,9 @@ def on_config(config):
         result = generate.generate(root, docs, config=_site_config(root, config))
     except generate.GenerateError as error:
         # Every problem, then a clean stop: no traceback, and the site folder is not touched yet.
-        for problem in error.problems:
-            log.error(str(problem))
-        raise Abort(f"数据有误，未生成网站（{error}）") from None
+        for line in (DataError(error.problems).report() if error.problems else str(error)).splitlines():
+            log.error(line)
+        raise Abort("数据有误，未生成网站（data errors above; the site was not built）") from None
     log.info(generate.describe(result))
     config.docs_dir = str(docs)
     return config
@@ -61,14 +63,14 @@ def on_post_build(config):
         threading.Thread(target=_index_quietly, args=(site,), daemon=True).start()
         return
     try:
-        pipeline.postbuild(site)
+        pipeline.postbuild(site, mount=urlsplit(config.site_url or "/").path or "/")
     except pipeline.BuildError as error:
         raise Abort(str(error)) from None
 
 
 def _index_quietly(site: Path) -> None:
     try:
-        pipeline.postbuild(site, check_links=False)
+        pipeline.postbuild(site, check_links=False, finish_pages=False)
     except Exception as error:  # a preview keeps going; the next rebuild tries again
         log.warning(f"搜索索引没有更新：{error}")
 

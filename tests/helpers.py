@@ -25,11 +25,25 @@ def built(src_uri: str) -> str:
     return src_uri.removesuffix(".md") + ".html"
 
 
-def build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Run `mkdocs build --strict` on `project` into `site_dir`."""
+def build(project: Path, site_dir: Path, *extra: str, engine: str | None = None) -> subprocess.CompletedProcess:
+    """`youfu build` of `project` into `site_dir` — the README's command — with the engine
+    from YOUFU_ENGINE (CI runs the suite once per engine) unless one is given."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if engine:
+        env["YOUFU_ENGINE"] = engine
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir),
+        [sys.executable, "-m", "youfu", "build", "--root", str(project), "--site-dir", str(site_dir), *extra],
+        cwd=project, capture_output=True, text=True, env=env, timeout=600,
+    )
+
+
+def engine_build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    """The engine run directly (`mkdocs build --strict`), where the MkDocs hook runs youfu's steps."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("YOUFU_DOCS_DIR", None)
+    module = os.environ.get("YOUFU_ENGINE") or "mkdocs"
+    return subprocess.run(
+        [sys.executable, "-m", module, "build", "--strict", "--site-dir", str(site_dir),
          "--config-file", str(project / "mkdocs.yml"), *extra],
         cwd=project, capture_output=True, text=True, env=env, timeout=600,
     )

@@ -1,51 +1,19 @@
-"""The fast preview: `mkdocs serve --dirty` rebuilds only what an edit changed, and the
-search index keeps every page (youfu/preview.py)."""
+"""The preview: `youfu serve` regenerates only what an edit changed, the engine rebuilds those
+pages from their modification times, and the search index follows."""
 from __future__ import annotations
 
-import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
-from youfu import reports
+import pytest
 
-# Drives MkDocs the way `mkdocs serve --dirty` does (load the config afresh, build dirty
-# into the same folder), without a server: a first build, then one per edit.
-DRIVER = r'''
-import json, os, sys
-from pathlib import Path
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
-site, url = Path(sys.argv[1]), "http://127.0.0.1:8000/"
-edits = json.loads(sys.argv[2])
-
-def one_build():
-    config = load_config(config_file="mkdocs.yml", site_dir=str(site))
-    config.site_url = url
-    build(config, serve_url=url, dirty=True)
-    from youfu import preview
-    preview.BACKGROUND.wait()
-    return config
-
-def stamps():
-    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
-
-config = load_config(config_file="mkdocs.yml", site_dir=str(site))
-config.plugins.on_startup(command="serve", dirty=True)
-one_build()
-steps = []
-for path, old, new in edits:
-    before = stamps()
-    file = Path(path)
-    file.write_text(file.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    one_build()
-    after = stamps()
-    steps.append(sorted(k for k in after if before.get(k) != after[k]))
-config.plugins.on_shutdown()
-print(json.dumps(steps))
-'''
+from youfu import generate, reports
 
 
 def _report(project: Path) -> tuple[Path, reports.Report]:
@@ -55,39 +23,53 @@ def _report(project: Path) -> tuple[Path, reports.Report]:
     return project / "content" / report.src_uri, report
 
 
-def test_a_dirty_preview_rebuilds_only_the_edited_report_and_keeps_the_search_index_whole(site_copy, tmp_path):
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_generate_rewrites_only_the_files_an_edit_changes(site_copy, tmp_path):
     path, report = _report(site_copy)
+    out = tmp_path / "docs"
+    first = generate.generate(site_copy, out)
+    assert first.written and not first.removed
+    again = generate.generate(site_copy, out)
+    assert again.written == [] and again.removed == []  # nothing changed, nothing written
+
     body_line = path.read_text(encoding="utf-8").rstrip().splitlines()[-1]
-    edits = [
-        [str(path), body_line, body_line + "\n\n预览修改的句子甲乙丙。"],  # body only
-        [str(path), f"title: {report.meta.title}", f"title: {report.meta.title}（修订）"],  # title
-    ]
-    site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-c", DRIVER, str(site), json.dumps(edits, ensure_ascii=False)],
-                            cwd=site_copy, capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Aborted" not in result.stderr
-    body_step, title_step = json.loads(result.stdout.splitlines()[-1])
-    page = report.src_uri.removesuffix(".md") + ".html"
+    _edit(path, body_line, body_line + "\n\n预览修改的句子甲乙丙。")
+    body = generate.generate(site_copy, out)
+    # the page itself, and the history that says when the data changed (no git here: unchanged)
+    assert body.written == [report.src_uri], body.written
+    assert "预览修改的句子甲乙丙" in (out / report.src_uri).read_text(encoding="utf-8")
 
-    # A body edit: the report's page, plus the two pages the theme always renders.
-    assert page in body_step
-    assert set(body_step) <= {page, "404.html", "sitemap.xml"}, body_step
-    assert "预览修改的句子甲乙丙" in (site / page).read_text(encoding="utf-8")
+    _edit(path, f"title: {report.meta.title}", f"title: {report.meta.title}（修订）")
+    title = generate.generate(site_copy, out)
+    # the page and every list that shows the title; the open data of reports too
+    for listed in (report.src_uri, f"bureaus/{report.meta.bureau}.md", f"reports/years/{report.meta.year}.md",
+                   "reports/index.md", "downloads/reports.json", "feed.xml"):
+        assert listed in title.written, listed
+    assert "bureaus/index.md" not in title.written  # it does not show report titles
 
-    # A title edit: the lists that show the title are rebuilt too.
-    assert page in title_step
-    for listed in ["bureaus/" + report.meta.bureau + ".html", f"reports/years/{report.meta.year}.html"]:
-        assert listed in title_step
-        assert report.meta.title + "（修订）" in (site / listed).read_text(encoding="utf-8")
 
-    # The index still has every searched page, and the edited text in it.
-    meta = (site / "search/idx/meta.js").read_text(encoding="utf-8")
-    docs = json.loads(meta[meta.index(",0,") + 3: meta.rindex(");")])["docs"]
-    searched = [p for p in site.rglob("*.html") if "data-yf-listing" not in p.read_text(encoding="utf-8")]
-    assert docs >= len(searched) - 3  # not the search page, the 404 page, the home redirect
-    assert any("预览修改的句子甲乙丙" in x.read_text(encoding="utf-8") for x in (site / "search/idx/x").iterdir())
+def test_generate_never_touches_a_folder_it_did_not_make(site_copy, tmp_path):
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("别删我", encoding="utf-8")
+    with pytest.raises(generate.GenerateError, match="不是 youfu 生成的文件夹"):
+        generate.generate(site_copy, foreign)
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "别删我"
+    assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
+
+
+def test_generate_removes_pages_the_site_no_longer_has(site_copy, tmp_path):
+    path, report = _report(site_copy)
+    out = tmp_path / "docs"
+    generate.generate(site_copy, out)
+    path.unlink()
+    result = generate.generate(site_copy, out)
+    assert report.src_uri in result.removed and not (out / report.src_uri).exists()
 
 
 def test_the_report_memo_rereads_only_changed_files(site_copy):
@@ -104,29 +86,56 @@ def test_the_report_memo_rereads_only_changed_files(site_copy):
     assert third.lines.keys() == first.lines.keys()
 
 
-def test_the_preview_watches_files_with_inotify_and_still_notices_an_edit(tmp_path):
-    from mkdocs.livereload import LiveReloadServer
-    from watchdog.observers.inotify import InotifyObserver
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    from youfu import preview
 
-    folder = tmp_path / "content"
-    folder.mkdir()
-    (folder / "a.md").write_text("一", encoding="utf-8")
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
-    server.watch(str(folder))
-    preview.native_watcher(server)
-    assert isinstance(server.observer, InotifyObserver)
-    assert list(server._watched_paths) == [str(folder)]
-    server.observer.start()
+def _get(url: str) -> str | None:
     try:
-        (folder / "a.md").read_text(encoding="utf-8")  # reading is not a change
-        with server._rebuild_cond:
-            assert not server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=1)
-        (folder / "a.md").write_text("二", encoding="utf-8")
-        with server._rebuild_cond:
-            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=5)
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _wait(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.build
+def test_youfu_serve_shows_an_edit_and_stops_cleanly(site_copy):
+    path, report = _report(site_copy)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    page = base + report.src_uri.removesuffix(".md") + ".html"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("YOUFU_DOCS_DIR", None)
+    server = subprocess.Popen([sys.executable, "-m", "youfu", "serve", "--root", str(site_copy),
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=site_copy, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert _wait(lambda: (_get(page) or "").find(report.meta.title) >= 0, 120), "the preview never came up"
+        body_line = path.read_text(encoding="utf-8").rstrip().splitlines()[-1]
+        _edit(path, body_line, body_line + "\n\n预览修改的句子甲乙丙。")
+        assert _wait(lambda: "预览修改的句子甲乙丙" in (_get(page) or ""), 60), "the edit never showed"
+        # the search index follows the page: one of the per-page result files holds the new sentence
+        meta = _get(base + "search/idx/meta.js") or ""
+        count = int(meta.split('"docs":')[1].split(",")[0])
+        assert _wait(lambda: any("预览修改的句子甲乙丙" in (_get(base + f"search/idx/x/{n}.js") or "")
+                                 for n in range(count)), 60), "the search index never caught up"
     finally:
-        server.observer.stop()
-        server.observer.join()
-        server.server_close()
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            _, err = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            raise
+    assert "Traceback" not in err, err[-2000:]
+    assert _get(page) is None  # the engine stopped with it

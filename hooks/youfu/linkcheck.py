@@ -27,8 +27,9 @@ class Broken:
         return f"{self.page}: {self.link}: {self.reason}"
 
 
-def broken_links(site: Path) -> tuple[list[Broken], int]:
-    """(every broken link, number of links checked)."""
+def broken_links(site: Path, mount: str = "/") -> tuple[list[Broken], int]:
+    """(every broken link, number of links checked). `mount` is the path the site is served
+    under (from its public address, e.g. "/youfu/"): root-relative links start there."""
     pages = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8", errors="replace")
              for p in sorted(site.rglob("*.html"))}
     ids = {name: {html.unescape(m.group(1) or m.group(2) or "") for m in _ID.finditer(text)}
@@ -40,21 +41,27 @@ def broken_links(site: Path) -> tuple[list[Broken], int]:
             if not link or link.startswith(_SKIP):
                 continue
             checked += 1
-            problem = _check(site, name, link, ids)
+            problem = _check(site, name, link, ids, mount)
             if problem:
                 broken.append(Broken(page=name, link=link, reason=problem))
     return sorted(set(broken)), checked
 
 
-def _check(site: Path, page: str, link: str, ids: dict[str, set[str]]) -> str | None:
+def _check(site: Path, page: str, link: str, ids: dict[str, set[str]], mount: str = "/") -> str | None:
     parts = urlsplit(link)
     anchor = unquote(parts.fragment)
     if not parts.path:
         target = page
     else:
-        # Root-relative links ("/x.html", used by MkDocs on 404.html) start at the site root.
-        start = site if parts.path.startswith("/") else (site / page).parent
-        resolved = start.joinpath(unquote(parts.path).lstrip("/")).resolve()
+        # Root-relative links ("/x.html", used by MkDocs on 404.html) start where the site is served.
+        path = unquote(parts.path)
+        if path.startswith("/"):
+            if not path.startswith(mount):
+                return "points outside the site"
+            start, path = site, path[len(mount):]
+        else:
+            start = (site / page).parent
+        resolved = start.joinpath(path).resolve()
         try:
             relative = resolved.relative_to(site.resolve())
         except ValueError:

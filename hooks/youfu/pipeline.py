@@ -21,8 +21,11 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import generate, indexer, linkcheck, siteconfig
+from .catalog import load_catalog
+from .compact import compact
 
 DOCS_ENV = "YOUFU_DOCS_DIR"  # the generated tree the engine builds (read by mkdocs.yml)
 BUILD_ENV = "YOUFU_BUILD"  # set while `youfu build` drives the engine: the MkDocs hook stays out of the way
@@ -104,7 +107,7 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
     try:
         run_engine(chosen, root, ["build", "--site-dir", str(staging)], environment(docs, site_url=site_url,
                                                                                     building=True))
-        postbuild(staging, check_links=check_links)
+        postbuild(staging, check_links=check_links, mount=urlsplit(config.site_url or "/").path or "/")
         _swap_in(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -142,11 +145,19 @@ def _stop(process: subprocess.Popen) -> None:
             pass
 
 
-def postbuild(site: Path, *, check_links: bool = True) -> int:
-    """The steps after the engine, on a built folder: the search index and the link check."""
+def postbuild(site: Path, *, check_links: bool = True, mount: str = "/", finish_pages: bool = True) -> int:
+    """The steps after the engine, on a built folder: pages made smaller (`compact`), the
+    search index and the link check (`mount`: the path the site is served under, from its
+    public address). A preview skips the page rewriting (the server may be reading them)."""
+    if finish_pages:
+        for path in sorted(site.rglob("*.html")):
+            text = path.read_text(encoding="utf-8")
+            smaller = compact(text)
+            if smaller != text:
+                path.write_text(smaller, encoding="utf-8")
     count = indexer.index(site)
     if check_links:
-        broken, _ = linkcheck.broken_links(site)
+        broken, _ = linkcheck.broken_links(site, mount)
         if broken:
             shown = "\n".join(f"{b.page}: {b.link}：{_reason(b.reason)}" for b in broken[:50])
             raise BuildError(f"生成的网站里有 {len(broken)} 个失效的链接或锚点，未替换网站：\n{shown}")
@@ -209,13 +220,16 @@ class _Regenerator:
     def __init__(self, root: Path, docs: Path, report=None):
         self.root, self.docs, self.report = root, docs, report or _print_result
         self.lock = threading.Lock()
-        self.pending = threading.Event()
+        self.memo: dict = {}  # reports whose file did not change are not read again
 
     def __call__(self) -> None:
         with self.lock:
             started = time.perf_counter()
             try:
-                result = generate.generate(self.root, self.docs)
+                catalog, problems = load_catalog(self.root, report_memo=self.memo)
+                if problems:
+                    raise generate.GenerateError(f"{len(problems)} 个数据问题", problems)
+                result = generate.generate(self.root, self.docs, catalog=catalog)
             except generate.GenerateError as error:
                 self.report(None, error, time.perf_counter() - started)
                 return
