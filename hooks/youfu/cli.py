@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     srv.add_argument("--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
     srv.add_argument("--full", action="store_true", help="每次都完整重建（默认只重建改动的页面）")
     args = parser.parse_args(argv)
-    root = (args.root or find_root(Path.cwd())).resolve()
+    root = (getattr(args, "root", None) or find_root(Path.cwd())).resolve()
     if args.command == "validate":
         return validate(root)
     if args.command == "generate":

@@ -103,10 +103,18 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
     result = generate.generate(root, docs, config=config)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    # Zensical builds only inside the folder of its configuration file (see zensical_config).
+    near = docs.parent if chosen.name == "zensical" else site_dir.parent
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=near))
     try:
-        run_engine(chosen, root, ["build", "--site-dir", str(staging)], environment(docs, site_url=site_url,
-                                                                                    building=True))
+        if chosen.name == "zensical":
+            config_file = zensical_config(root, staging)
+            run_engine(chosen, root, ["build", "--config-file", str(config_file)], environment(docs, site_url=site_url,
+                                                                                               building=True))
+        else:
+            run_engine(chosen, root, ["build", "--site-dir", str(staging), "--strict", "--config-file",
+                                      str(root / siteconfig.CONFIG_FILE)],
+                       environment(docs, site_url=site_url, building=True))
         postbuild(staging, check_links=check_links, mount=urlsplit(config.site_url or "/").path or "/")
         _swap_in(staging, site_dir)
     finally:
@@ -114,15 +122,29 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
     return result
 
 
+def zensical_config(root: Path, site: Path) -> Path:
+    """mkdocs.yml for Zensical, written next to the generated tree: Zensical reads docs_dir
+    literally (no !ENV) and builds only inside the folder of its configuration file, so the
+    folders are given relative to `.youfu/`. Everything else is mkdocs.yml as it is."""
+    docs = generated_dir(root)
+    lines = []
+    for line in (root / siteconfig.CONFIG_FILE).read_text(encoding="utf-8").splitlines():
+        if line.startswith("docs_dir:"):
+            line = f"docs_dir: {docs.name}"
+        elif line.startswith("site_dir:"):
+            line = f"site_dir: {site.relative_to(docs.parent).as_posix()}"
+        elif line.strip().startswith("custom_dir:"):
+            line = line.split("custom_dir:")[0] + "custom_dir: " + os.path.relpath(root / "overrides", docs.parent)
+        lines.append(line)
+    path = docs.parent / "zensical.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def run_engine(chosen: Engine, root: Path, arguments: list[str], env: dict[str, str]) -> None:
     """Run the engine; on failure raise BuildError with what it printed at warning level or above."""
-    command = [*chosen.command, *arguments]
-    if chosen.name != "zensical":
-        command += ["--strict", "--config-file", str(root / siteconfig.CONFIG_FILE)]
-    else:
-        command += ["--config-file", str(root / siteconfig.CONFIG_FILE)]
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
+    process = subprocess.Popen([*chosen.command, *arguments], cwd=root, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         output, _ = process.communicate()
     except BaseException:
@@ -199,9 +221,12 @@ def serve(root: Path, *, engine_name: str | None = None, dev_addr: str = "127.0.
     docs = generated_dir(root)
     regenerate = _Regenerator(root, docs, on_generate)
     regenerate()
-    arguments = ["serve", "--dev-addr", dev_addr, "--config-file", str(root / siteconfig.CONFIG_FILE)]
-    if chosen.name != "zensical":
-        arguments += ["--no-strict"] + (["--dirty"] if dirty else [])
+    if chosen.name == "zensical":
+        arguments = ["serve", "--dev-addr", dev_addr, "--config-file",
+                     str(zensical_config(root, docs.parent / "preview-site"))]
+    else:
+        arguments = ["serve", "--dev-addr", dev_addr, "--config-file", str(root / siteconfig.CONFIG_FILE),
+                     "--no-strict"] + (["--dirty"] if dirty else [])
     process = subprocess.Popen([*chosen.command, *arguments], cwd=root, env=environment(docs),
                                start_new_session=True)
     watcher = _watch(root, regenerate)
