@@ -88,16 +88,3 @@ def test_stale_lists_records_past_twelve_months(repo, capsys):
     assert out[0] == ("data/facilities.yml:1: old was last verified on 2024-01-01; "
                       "check it again and update last_verified")
     assert len(out) == 2
-
-
-def test_publish_swaps_in_a_good_build_and_keeps_the_site_on_failure(site_copy, tmp_path, capsys):
-    target = tmp_path / "www" / "youfu"
-    target.mkdir(parents=True)
-    (target / "index.html").write_text("old site", encoding="utf-8")
-    assert main(["publish", str(target), "--root", str(site_copy)]) == 0
-    assert "优抚医疗信息" in (target / "index.html").read_text(encoding="utf-8")
-    good = (target / "index.html").read_text(encoding="utf-8")
-    (site_copy / "data/bureaus.yml").write_text("- id: [\n", encoding="utf-8")
-    assert main(["publish", str(target), "--root", str(site_copy)]) == 1
-    assert (target / "index.html").read_text(encoding="utf-8") == good
-    assert sorted(p.name for p in target.parent.iterdir()) == ["youfu"], "no staging folder left behind"

@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -500,6 +501,37 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
+@contextmanager
+def slow_publish(site_copy: Path, tmp_path: Path, target: Path, **popen):
+    """Run `youfu publish` on a project whose build hangs in a hook after starting a grandchild;
+    yield (publish process, build pid, grandchild pid) once the build is running. Whatever is
+    still alive afterwards is killed, so a failing test leaves no process behind."""
+    config = site_copy / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    (site_copy / "hooks/slow_test_hook.py").write_text(SLOW_HOOK, encoding="utf-8")
+    config.write_text(original.replace("  - hooks/youfu_site.py\n",
+                                       "  - hooks/youfu_site.py\n  - hooks/slow_test_hook.py\n", 1), encoding="utf-8")
+    pids = tmp_path / "pids"
+    proc = subprocess.Popen([sys.executable, "-m", "youfu", "publish", str(target), "--root", str(site_copy)],
+                            env=child_env(YOUFU_TEST_PIDS=str(pids)), cwd=tmp_path, **popen)
+    started: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while not (pids.exists() and pids.read_text().strip().count(" ") == 1):
+            assert proc.poll() is None and time.monotonic() < deadline, "the build never reached the slow hook"
+            time.sleep(0.05)
+        started = list(map(int, pids.read_text().split()))
+        assert not any(dead(pid) for pid in started)
+        yield proc, *started
+    finally:
+        for pid in [proc.pid, *started]:
+            if not dead(pid):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        config.write_text(original, encoding="utf-8")
+        (site_copy / "hooks/slow_test_hook.py").unlink()
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_during_the_build_stops_it_cleans_up_and_keeps_the_site(signum, site_copy, sites, tmp_path):
     a, files_a = sites["A"]
@@ -507,39 +539,79 @@ def test_a_signal_during_the_build_stops_it_cleans_up_and_keeps_the_site(signum,
     publish.publish_folder(a, target)  # the site being served
     area = sites["www"] / ".youfu.youfu"
     before = snapshot(area / "releases")
-    (site_copy / "hooks/slow_test_hook.py").write_text(SLOW_HOOK, encoding="utf-8")
-    config = site_copy / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - hooks/youfu_site.py\n", "  - hooks/youfu_site.py\n  - hooks/slow_test_hook.py\n", 1), encoding="utf-8")
-    pids = tmp_path / "pids"
-    proc = subprocess.Popen([sys.executable, "-m", "youfu", "publish", str(target), "--root", str(site_copy)],
-                            env=child_env(YOUFU_TEST_PIDS=str(pids)), cwd=tmp_path, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not (pids.exists() and pids.read_text().strip().count(" ") == 1):
-            assert proc.poll() is None and time.monotonic() < deadline, "the build never reached the slow hook"
-            time.sleep(0.05)
-        build, helper = map(int, pids.read_text().split())
-        assert not dead(build) and not dead(helper)
+    with slow_publish(site_copy, tmp_path, target, start_new_session=True, stdout=subprocess.PIPE,
+                      stderr=subprocess.PIPE, text=True) as (proc, build, helper):
         if signum == signal.SIGINT:
             os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the foreground group
         else:
             os.kill(proc.pid, signal.SIGTERM)  # what kill / systemd does
         out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        time.sleep(0.2)
+        stopped = dead(build) and dead(helper) and group_members(build) == []
     assert proc.returncode == {signal.SIGINT: 130, signal.SIGTERM: 143}[signum]
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith("youfu publish: " + ("已中断" if signum == signal.SIGINT else "已终止")), err
     assert "正在服务的网站没有改动" in err
-    time.sleep(0.2)
-    assert dead(build) and dead(helper), "the build and everything it started are stopped"
-    assert group_members(build) == []
+    assert stopped, "the build and everything it started are stopped"
     assert snapshot(area / "releases") == before, "no staging folder left"
     ledger = json.loads((area / "youfu-publish.json").read_text(encoding="utf-8"))
     assert list(ledger["releases"].values()) == ["complete"]
+    assert served(target) == files_a
+
+
+def test_kill_9_during_the_real_build_stops_the_build_and_the_next_publish_cleans_up(site_copy, sites, tmp_path):
+    a, files_a = sites["A"]
+    target = sites["www"] / "youfu"
+    publish.publish_folder(a, target)
+    area = sites["www"] / ".youfu.youfu"
+    with slow_publish(site_copy, tmp_path, target, stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL) as (proc, build, helper):
+        proc.kill()
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while not dead(build) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # The build dies with publish (Linux parent-death signal); what the build itself
+        # started would outlive a kill -9 (documented limit), the fixture kills it.
+        assert dead(build), "the build dies with publish"
+    assert served(target) == files_a
+    assert len(list((area / "releases").iterdir())) == 2, "the killed run left its half-built release"
+
+    assert main(["publish", str(target), "--root", str(site_copy)]) == 0
+    ledger = json.loads((area / "youfu-publish.json").read_text(encoding="utf-8"))
+    assert sorted(ledger["releases"].values()) == ["complete", "complete"]
+    assert sorted(p.name for p in (area / "releases").iterdir()) == sorted(ledger["releases"])
+    assert "优抚医疗信息" in title_of(target)
+
+
+def test_a_second_publish_at_the_same_time_is_refused(sites, capsys):
+    import fcntl
+
+    a, files_a = sites["A"]
+    b, _ = sites["B"]
+    target = sites["www"] / "youfu"
+    publish.publish_folder(a, target)
+    with open(sites["www"] / ".youfu.youfu" / "lock", "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert "另一个 youfu publish 正在发布" in refused(capsys, str(target), "--root", str(b))
+        assert main(["publish", "--rollback", str(target)]) == 1
+    assert served(target) == files_a
+
+
+def test_a_damaged_ledger_is_refused_and_nothing_changes(sites, capsys):
+    a, files_a = sites["A"]
+    b, _ = sites["B"]
+    target = sites["www"] / "youfu"
+    publish.publish_folder(a, target)
+    publish.publish_folder(b, target)
+    publish.rollback(None, target)
+    ledger = sites["www"] / ".youfu.youfu" / "youfu-publish.json"
+    for text in ("{not json", '{"format": 1, "releases": {"1": "gone"}, "history": []}',
+                 '{"format": 1, "releases": [], "history": []}', '{"format": 1, "releases": {}, "history": ["x"]}'):
+        ledger.write_text(text, encoding="utf-8")
+        before = snapshot(sites["www"])
+        assert "已损坏" in refused(capsys, str(target), "--root", str(b))
+        assert "已损坏" in refused(capsys, "--rollback", str(target))
+        assert snapshot(sites["www"]) == before
     assert served(target) == files_a

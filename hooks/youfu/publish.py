@@ -209,7 +209,7 @@ class _Ledger:
 
 def _read_ledger(place: _Place) -> _Ledger:
     path = place.area / LEDGER
-    damaged = Refused(f"youfu 的发布记录 {path} 已损坏（不是 youfu 写的格式）：请不要手改它；把整个 "
+    damaged = Refused(f"发布记录 {path} 已损坏（不是 youfu 写的格式）：请不要手改它；把整个 "
                       f"{place.area.name} 改名保存后重新发布（refused: damaged ledger）")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
