@@ -113,6 +113,9 @@ def publish_command(root: Path, args) -> int:
     except publish.Interrupted as stop:
         print(f"youfu publish: {stop.message()}", file=sys.stderr)
         return stop.exit_code
+    except KeyboardInterrupt:  # Ctrl-C before publish took over the signals: nothing was started yet
+        print(f"youfu publish: {publish.Interrupted(2).message()}", file=sys.stderr)
+        return 130
     except publish.BuildFailed as err:
         print(err, file=sys.stderr)
         print("生成失败，现有网站未改动（build failed; the published site was left as it was）", file=sys.stderr)
