@@ -171,7 +171,12 @@ def test_rollback_switches_back_atomically_and_toggles(sites, tmp_path, capsys):
     capsys.readouterr()
 
     allowed = {"index.html": {files_a["index.html"], files_b["index.html"]}}
-    stats = poll_while(tmp_path, target, allowed, lambda: [publish.rollback(None, target) for _ in range(20)])
+    def twenty_rollbacks():
+        for _ in range(20):
+            publish.rollback(None, target)
+            time.sleep(0.02)  # each version stays long enough to be read even on a busy machine
+
+    stats = poll_while(tmp_path, target, allowed, twenty_rollbacks)
     assert stats["missing"] == 0 and stats["partial"] == 0 and stats["seen"] == 2, stats
     assert served(target) == files_b  # an even number of rollbacks
     # A publish after rollbacks keeps the one that was live as "previous".
