@@ -95,16 +95,3 @@ def test_stale_lists_records_past_twelve_months(repo, capsys):
         "data/facilities.yml:1: old：2024-01-01 从资料整理，从未向机构核实，已超过 12 个月；请向机构核实后在 checks 里记一笔",
         "1 条记录超过 12 个月未核实（1 stale record(s)）",
     ]
-
-
-def test_publish_swaps_in_a_good_build_and_keeps_the_site_on_failure(site_copy, tmp_path, capsys):
-    target = tmp_path / "www" / "youfu"
-    target.mkdir(parents=True)
-    (target / "index.html").write_text("old site", encoding="utf-8")
-    assert main(["publish", str(target), "--root", str(site_copy)]) == 0
-    assert "优抚医疗信息" in (target / "index.html").read_text(encoding="utf-8")
-    good = (target / "index.html").read_text(encoding="utf-8")
-    (site_copy / "data/bureaus.yml").write_text("- id: [\n", encoding="utf-8")
-    assert main(["publish", str(target), "--root", str(site_copy)]) == 1
-    assert (target / "index.html").read_text(encoding="utf-8") == good
-    assert sorted(p.name for p in target.parent.iterdir()) == ["youfu"], "no staging folder left behind"

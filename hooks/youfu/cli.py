@@ -178,6 +178,43 @@ def _report_error(error) -> None:
         print(error, file=sys.stderr)
 
 
+def publish_command(root: Path, args) -> int:
+    """`youfu publish TARGET` and `youfu publish --rollback TARGET`: one line per outcome."""
+    command = f"youfu publish --rollback {args.target}"
+    try:
+        if args.rollback:
+            if args.force or args.site_url:
+                print("youfu publish: --rollback 不生成网站，不能和 --force、--site-url 一起用"
+                      "（--rollback takes only the target）", file=sys.stderr)
+                return 2
+            done = publish.rollback(root, args.target)
+            print(f"已退回到第 {done.release} 版：{done.target}（再运行一次 {command} 可回到第 {done.previous} 版）")
+            return 0
+        done = publish.publish(root, args.target, site_url=args.site_url, force=args.force)
+    except publish.Interrupted as stop:
+        print(f"youfu publish: {stop.message()}", file=sys.stderr)
+        return stop.exit_code
+    except KeyboardInterrupt:  # Ctrl-C before publish took over the signals: nothing was started yet
+        print(f"youfu publish: {publish.Interrupted(2).message()}", file=sys.stderr)
+        return 130
+    except publish.BuildFailed as err:
+        print(err, file=sys.stderr)
+        print("生成失败，现有网站未改动（build failed; the published site was left as it was）", file=sys.stderr)
+        return 1
+    except publish.PublishError as err:
+        print(f"youfu publish: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"youfu publish: 发布失败：{err.filename or args.target}：{err.strerror}；现有网站未改动，请检查权限和磁盘空间"
+              f"（{err.strerror}; the published site was left as it was）", file=sys.stderr)
+        return 1
+    if done.moved_aside:
+        print(f"原来的文件夹已移到 {done.moved_aside}（未删除；确认不需要后可自己删除）")
+    kept = f"；上一版（第 {done.previous} 版）保留，可用 {command} 退回" if done.previous else ""
+    print(f"已发布到 {done.target}（第 {done.release} 版{kept}）")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="youfu", description="优抚医疗信息站点的数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -207,10 +244,15 @@ def main(argv: list[str] | None = None) -> int:
     old.add_argument("--root", type=Path, default=None)
     old.add_argument("--today", type=date.fromisoformat, default=None, help="按哪一天计算（默认今天）")
     old.add_argument("--months", type=int, default=12)
-    pub = sub.add_parser("publish", help="生成网站到临时目录，成功后再替换目标目录（失败不影响现有网站）")
+    pub = sub.add_parser(
+        "publish", help="生成网站，成功后一步切换到目标目录（失败、中断都不影响现有网站）；--rollback 退回上一版",
+        description="目标目录由 youfu 建成指向 .名称.youfu/releases/ 里某一版的符号链接，切换只是一次改名。")
     pub.add_argument("target", type=Path, help="网站目录，如 /var/www/youfu")
     pub.add_argument("--root", type=Path, default=None)
     pub.add_argument("--site-url", default=None, help="公开地址，如 https://example.org/youfu/")
+    pub.add_argument("--force", action="store_true",
+                     help="目标是已有的、不是 youfu 发布的文件夹时：把它整个移到 .名称.youfu/aside/ 保存（不删除），再发布")
+    pub.add_argument("--rollback", action="store_true", help="不生成，直接切换回上一版（再运行一次就回到新版）")
     gen = sub.add_parser("generate", help="生成网站的完整源文件树（Markdown 与数据文件），供任何引擎生成网站；不需要安装引擎")
     gen.add_argument("out", type=Path, help="输出文件夹，如 .youfu/docs（只覆盖 youfu 生成过的文件夹）")
     gen.add_argument("--root", type=Path, default=None)
@@ -250,12 +292,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "stale":
         return stale(root, args.today or date.today(), args.months)
     if args.command == "publish":
-        try:
-            target = publish.publish(root, args.target, site_url=args.site_url)
-        except publish.PublishError as err:
-            print(err, file=sys.stderr)
-            print("生成失败，现有网站未改动（build failed; the published site was left as it was）", file=sys.stderr)
-            return 1
-        print(f"已发布到 {target}")
-        return 0
+        return publish_command(root, args)
     return 2  # pragma: no cover - argparse rejects unknown commands
