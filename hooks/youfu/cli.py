@@ -137,11 +137,18 @@ def check_command(site: Path) -> int:
     return 1 if broken else 0
 
 
-def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str | None) -> int:
+def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str | None, in_place: bool = False) -> int:
+    import signal
+
     from . import generate, pipeline
 
+    def stop(signum, frame):  # SIGTERM and SIGHUP clean up like Ctrl-C: the site folder stays as it was
+        raise KeyboardInterrupt
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     try:
-        result = pipeline.build(root, site_dir, engine_name=engine, site_url=site_url)
+        result = pipeline.build(root, site_dir, engine_name=engine, site_url=site_url, in_place=in_place)
     except generate.GenerateError as error:
         _report_error(error)
         print(f"未生成网站，{site_dir} 保持原样", file=sys.stderr)
@@ -266,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     bld.add_argument("--engine", choices=["mkdocs", "properdocs", "zensical"], default=None,
                      help="网站引擎（默认：已安装的第一个；也可用环境变量 YOUFU_ENGINE）")
     bld.add_argument("--site-url", default=None, help="公开地址，如 https://example.org/youfu/")
+    bld.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)  # youfu publish: an empty release folder
     srv = sub.add_parser("serve", help="本地预览：改动数据、报告或模板后自动更新")
     srv.add_argument("--root", type=Path, default=None)
     srv.add_argument("--engine", choices=["mkdocs", "properdocs", "zensical"], default=None)
@@ -282,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check_command(args.site.resolve())
     if args.command == "build":
-        return build_command(root, (args.site_dir or root / "site").resolve(), args.engine, args.site_url)
+        return build_command(root, (args.site_dir or root / "site").resolve(), args.engine, args.site_url,
+                             args.in_place)
     if args.command == "serve":
         return serve_command(root, args.engine, args.dev_addr, not args.full)
     if args.command == "schemas":

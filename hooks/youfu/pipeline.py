@@ -91,10 +91,11 @@ def environment(docs: Path, *, site_url: str | None = None, building: bool = Fal
 
 
 def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_url: str | None = None,
-          check_links: bool = True) -> generate.Result:
+          check_links: bool = True, in_place: bool = False) -> generate.Result:
     """Generate, build with the engine into a staging folder, index and check it, then swap it
     into `site_dir`. Raises GenerateError (data problems) or BuildError; `site_dir` is then
-    untouched."""
+    untouched. `in_place`: `site_dir` is an empty folder made for this build by a caller that
+    does its own switching (youfu publish); the build goes straight into it."""
     chosen = engine(engine_name)
     if site_url:
         os.environ["YOUFU_SITE_URL"] = site_url  # mkdocs.yml reads site_url from it; so does siteconfig
@@ -105,7 +106,12 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Zensical builds only inside the folder of its configuration file (see zensical_config).
     near = docs.parent if chosen.name == "zensical" else site_dir.parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=near))
+    if in_place and chosen.name != "zensical":
+        if site_dir.exists() and any(site_dir.iterdir()):
+            raise BuildError(f"{site_dir} 不是空文件夹：直接生成只能写进为这次生成新建的空文件夹")
+        staging = site_dir
+    else:
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=near))
     try:
         if chosen.name == "zensical":
             config_file = zensical_config(root, staging)
@@ -116,9 +122,11 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
                                       str(root / siteconfig.CONFIG_FILE)],
                        environment(docs, site_url=site_url, building=True))
         postbuild(staging, check_links=check_links, mount=urlsplit(config.site_url or "/").path or "/")
-        _swap_in(staging, site_dir)
+        if staging != site_dir:
+            _swap_in(staging, site_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging != site_dir:
+            shutil.rmtree(staging, ignore_errors=True)
     return result
 
 
@@ -143,16 +151,33 @@ def zensical_config(root: Path, site: Path) -> Path:
 
 def run_engine(chosen: Engine, root: Path, arguments: list[str], env: dict[str, str]) -> None:
     """Run the engine; on failure raise BuildError with what it printed at warning level or above."""
+    # The engine stays in our process group (a signal to the group stops it with us) and, on
+    # Linux, is killed if we are (even by kill -9): no engine outlives the build that started it.
     process = subprocess.Popen([*chosen.command, *arguments], cwd=root, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                               stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
+                               preexec_fn=die_with_parent if sys.platform == "linux" else None)
     try:
         output, _ = process.communicate()
     except BaseException:
-        _stop(process)
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
         raise
     if process.returncode != 0:
         lines = [line for line in output.splitlines() if not line.startswith(("INFO", "DEBUG"))]
         raise BuildError("网站引擎没有生成成功（" + chosen.name + "）：\n" + "\n".join(lines[-40:]))
+
+
+def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: this child is killed when the process that started it dies (PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 def _stop(process: subprocess.Popen) -> None:

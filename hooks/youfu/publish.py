@@ -451,7 +451,7 @@ def _build(root: Path, staging: Path, site_url: str | None) -> None:
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             # the same build as `youfu build`: generate, the engine, index and link check
-            [sys.executable, "-m", "youfu", "build", "--root", str(root), "--site-dir", str(staging)],
+            [sys.executable, "-m", "youfu", "build", "--root", str(root), "--site-dir", str(staging), "--in-place"],
             cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped as a whole, not hit by the terminal
             preexec_fn=_die_with_parent if sys.platform == "linux" else None)
