@@ -329,11 +329,11 @@ def check_markdown(body: str, shown: str, first_line: int) -> Iterator[Problem]:
 
 # What MkDocs and the theme write besides the pages (use_directory_urls is off: a.md → a.html).
 RESERVED = {
-    "404.html": "MkDocs 生成的 404.html（找不到页面时显示）",
-    "sitemap.xml": "MkDocs 生成的 sitemap.xml",
-    "sitemap.xml.gz": "MkDocs 生成的 sitemap.xml.gz",
+    "404.html": "自动生成的页面 404.html（找不到页面时显示）",
+    "sitemap.xml": "自动生成的文件 sitemap.xml",
+    "sitemap.xml.gz": "自动生成的文件 sitemap.xml.gz",
     "feed.xml": "自动生成的订阅源 feed.xml",
-    "search/search_index.json": "主题搜索的索引",
+    "search/search_index.json": "主题搜索的索引文件 search/search_index.json",
 }
 RESERVED_FOLDERS = {
     "search/idx/": "站内搜索的索引文件夹 search/idx/",
@@ -396,9 +396,9 @@ def check_addresses(catalog, generated: Iterable[str], scan: Scan) -> list[Probl
         at = address(record.src_uri)
         if at in owners:
             problems.append(Problem(path=record.path, line=record.line, message=(
-                f"id {record.record_id} 与{owners[at]}重名；请换一个 id")))
+                f"id {record.record_id} 与{owners[at]} 重名；请换一个 id")))
         else:
-            owners[at] = f"{record.path} 第 {record.line} 行的记录生成的页面 {record.src_uri}"
+            owners[at] = f"记录（{record.path} 第 {record.line} 行）生成的页面 {record.src_uri}"
     for file in scan.files:
         at = address(file.src_uri)
         taken = owners.get(at) or next((what for folder, what in RESERVED_FOLDERS.items() if at.startswith(folder)),
@@ -406,9 +406,9 @@ def check_addresses(catalog, generated: Iterable[str], scan: Scan) -> list[Probl
         if taken is not None:
             what = "页面" if file.is_markdown else "文件"
             problems.append(Problem(path=shown_path(file.shown), line=1, message=(
-                f"{what} {file.src_uri} 在网站里的地址 {at} 与{taken}重名；请换一个文件名")))
+                f"{what} {file.src_uri} 在网站里的地址 {at} 与{taken} 重名；请换一个文件名")))
         else:
-            owners[at] = f"{file.shown}"
+            owners[at] = f"文件 {file.shown}"
     return problems
 
 
