@@ -16,7 +16,7 @@ from youfu import feeds, figures, opendata, pages, pinyin, preview, search, site
 from youfu.compact import compact
 from youfu.stash import Stash
 from youfu.catalog import load_catalog
-from youfu.pages import View, site_plan
+from youfu.pages import View
 from youfu.problems import DataError
 
 log = logging.getLogger("mkdocs.plugins.youfu")
@@ -69,7 +69,7 @@ def on_config(config):
     _build.clear()
     _stash.clear()
     own_search = not _material_search_enabled(config)
-    _build.update(root=root, catalog=catalog, plan=site_plan(catalog), info=siteinfo.collect(root, catalog),
+    _build.update(root=root, catalog=catalog, plan=catalog.plan, info=siteinfo.collect(root, catalog),
                   search_docs=[], own_search=own_search,
                   aliases=pinyin.aliases(pinyin.catalog_names(catalog)) if own_search else {})
     return config

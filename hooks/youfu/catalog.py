@@ -47,6 +47,14 @@ class Catalog:
         return list(self._reports_by_bureau.get(bureau_id, ()))
 
     @functools.cached_property
+    def plan(self):
+        """The pages the site will have (`pages.site_plan`), made once: load_catalog
+        checks addresses and links against it, the hook builds from it."""
+        from .pages import site_plan
+
+        return site_plan(self)
+
+    @functools.cached_property
     def _reports_by_bureau(self) -> dict[str, list[reports.Report]]:
         """Grouped once: every report page asks for its bureau's reports."""
         grouped: dict[str, list[reports.Report]] = {}
@@ -90,10 +98,8 @@ def load_catalog(root: Path, report_memo: dict | None = None) -> tuple[Catalog, 
 def _check_site(catalog: Catalog, scan: content.Scan, *, data_ok: bool) -> list[Problem]:
     """Every address of the site made once, and every link in the Markdown pointing at
     one of them (with its #anchor). Both need the pages the data makes."""
-    from . import pages
-
     try:
-        plan = pages.site_plan(catalog)
+        plan = catalog.plan
     except Exception:  # noqa: BLE001
         if data_ok:
             raise  # a bug, not a data problem

@@ -19,7 +19,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import stat
 from pathlib import Path
+
+log = logging.getLogger("mkdocs.plugins.youfu")
 
 STAGING = ".{name}.staging-{pid}"
 OLD = ".{name}.old-{pid}"
@@ -83,6 +86,7 @@ class StagedBuild:
         staging, target = self.staging, self.target
         self.staging = None
         _swap(staging, target)
+        log.info(f"网站已放到 {target}（the staging folder {staging.name} was moved into place）")
 
     def discard(self) -> None:
         """From on_build_error and on_shutdown: remove the staging folder, stop counting."""
@@ -102,6 +106,7 @@ def _swap(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
     try:
         if target.is_dir():
+            os.chmod(staging, stat.S_IMODE(target.stat().st_mode))  # the folder keeps its permissions
             os.rename(target, old)
         elif os.path.lexists(target):
             raise StagingError(f"{target} 不是文件夹，无法替换；请删除它再生成")
