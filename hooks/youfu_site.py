@@ -61,7 +61,10 @@ def on_config(config):
             log.error(line)
         raise Abort("数据有误，未生成网站（data errors above; the site was not built）")
     if _staged.active:  # MkDocs empties site_dir next: build beside it, swap in at the end
-        config.site_dir = _staged.stage(config.site_dir)
+        try:
+            config.site_dir = _staged.stage(config.site_dir)
+        except staging.StagingError as err:
+            raise Abort(str(err)) from None
     if preview.MODE.serving:
         preview.keep_compiled_templates(config.theme)
         if not preview.MODE.dirty:  # a full rebuild empties the site folder: not while the index is written

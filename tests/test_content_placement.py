@@ -178,7 +178,7 @@ def test_a_good_hand_written_page_passes(repo):
      ['content/guide/Add_Page.md:1: 页面文件名只能用小写字母 a-z、数字和单个连字符，以 .md 结尾'
       '（现在是 "Add_Page.md"）；请改名，如 add-report.md']),
     ("content/guide/notes.txt", "笔记",
-     ["content/guide/notes.txt:1: content/guide/ 里只能放.md 页面和页面用到的图片（png、jpg、jpeg、webp、gif）；"
+     ["content/guide/notes.txt:1: content/guide/ 里只能放页面（.md）和页面用到的图片（png、jpg、jpeg、webp、gif）；"
       "请删除或移走这个文件"]),
     ("content/guide/more/new-page.md", GOOD_PAGE,
      ["content/guide/more:1: content/guide/ 里不能再分文件夹；页面直接放在 content/guide/ 下"]),

@@ -260,7 +260,7 @@ def _place_file(name: str, allowed: tuple[str, ...], where: str, refuse, *, page
                           f"请改名，如 {example}")
         return ("report" if reports else "page"), None
     if not dot or extension not in allowed:
-        kinds = ("报告（.md）和报告用到的图片" if reports else ".md 页面和页面用到的图片") if pages else "以下类型的文件"
+        kinds = ("报告（.md）和报告用到的图片" if reports else "页面（.md）和页面用到的图片") if pages else "以下类型的文件"
         return refuse(f"{where} 里只能放{kinds}（{'、'.join(allowed)}）；请删除或移走这个文件")
     checked = stem if pages else name.rsplit(".", 1)[0]
     pattern = SLUG if pages else ASSET_NAME

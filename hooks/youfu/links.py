@@ -70,7 +70,7 @@ def mask_code(text: str) -> str:
 
 _DESTINATION = r"(<[^<>\n]*>|(?:[^\s()<>\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)"
 _TITLE = r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?"""
-_INLINE = re.compile(r"(!?)\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\]\(\s*" + _DESTINATION + _TITLE + r"\s*\)")
+_INLINE = re.compile(r"(?<!\\)(!?)\[(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*\]\(\s*" + _DESTINATION + _TITLE + r"\s*\)")
 _REFERENCE = re.compile(r"^[ ]{0,3}\[([^\]^\n][^\]\n]*)\]:[ \t]*" + _DESTINATION, re.MULTILINE)
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 

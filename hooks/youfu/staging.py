@@ -65,11 +65,15 @@ class StagedBuild:
         target = Path(os.path.abspath(site_dir))
         if target.is_symlink():
             target = Path(os.path.realpath(target))  # replace the folder it points at, keep the link
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(target)
         staging = target.parent / STAGING.format(name=target.name, pid=os.getpid())
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale(target)
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir()
+        except OSError as err:
+            raise StagingError(f"无法在 {target.parent} 里建立临时文件夹 {staging.name}（{err.strerror}），"
+                               f"网站未生成，{target.name}/ 保持原样；请检查该文件夹的写入权限") from None
         self.target, self.staging = target, staging
         return str(staging)
 
