@@ -91,11 +91,15 @@ def load_catalog(root: Path, report_memo: dict | None = None) -> tuple[Catalog, 
         problems += found
     catalog = Catalog(root=root, sources=source_docs, bureaus=bureau_list, reports=report_set, **lists)
     problems += list(_check_references(catalog))
-    problems += _check_site(catalog, scan, data_ok=not problems)
+    problems += _check_site(catalog, scan, data_ok=not problems,
+                            link_memo=_LINK_MEMO if report_memo is not None else None)
     return catalog, problems
 
 
-def _check_site(catalog: Catalog, scan: content.Scan, *, data_ok: bool) -> list[Problem]:
+_LINK_MEMO: dict = {}  # report path → links found in it while unchanged (see content.check_links)
+
+
+def _check_site(catalog: Catalog, scan: content.Scan, *, data_ok: bool, link_memo: dict | None) -> list[Problem]:
     """Every address of the site made once, and every link in the Markdown pointing at
     one of them (with its #anchor). Both need the pages the data makes."""
     try:
@@ -107,7 +111,8 @@ def _check_site(catalog: Catalog, scan: content.Scan, *, data_ok: bool) -> list[
         # make a plan; its own problems are reported, these checks follow once they are fixed.
         return []
     generated = [page.src_uri for page in plan.generated]
-    return content.check_addresses(catalog, generated, scan) + content.check_links(catalog.root, scan, generated)
+    return (content.check_addresses(catalog, generated, scan)
+            + content.check_links(catalog.root, scan, generated, link_memo))
 
 
 _LISTS = (

@@ -130,8 +130,9 @@ def _walk(root: Path, top: str, refuse, refused: set[str]) -> Iterator[tuple[str
     its contents, sorted by name. Never follows a symlink, and enters a folder only
     if the caller did not refuse it when it was yielded. Under content/, names
     starting with "." are refused here and not yielded."""
+    base = os.fspath(root)
     try:
-        mode = os.lstat(root / top).st_mode
+        mode = os.lstat(os.path.join(base, top)).st_mode
     except FileNotFoundError:
         return
     except OSError as err:
@@ -144,7 +145,7 @@ def _walk(root: Path, top: str, refuse, refused: set[str]) -> Iterator[tuple[str
     while stack:
         folder = stack.pop()
         try:
-            with os.scandir(root / folder) as entries:
+            with os.scandir(os.path.join(base, folder)) as entries:
                 names = sorted(entry.name for entry in entries)
         except OSError as err:
             refuse(folder, Problem(path=shown_path(folder), line=1,
@@ -154,7 +155,7 @@ def _walk(root: Path, top: str, refuse, refused: set[str]) -> Iterator[tuple[str
         for name in names:
             relative = f"{folder}/{name}"
             try:
-                mode = os.lstat(root / relative).st_mode
+                mode = os.lstat(os.path.join(base, relative)).st_mode
             except OSError as err:
                 refuse(relative, Problem(path=shown_path(relative), line=1,
                                          message=f"文件无法读取（{err.strerror}）；请检查权限"))
@@ -412,9 +413,11 @@ def check_addresses(catalog, generated: Iterable[str], scan: Scan) -> list[Probl
     return problems
 
 
-def check_links(root: Path, scan: Scan, generated: Iterable[str]) -> list[Problem]:
+def check_links(root: Path, scan: Scan, generated: Iterable[str], memo: dict | None = None) -> list[Problem]:
     """Every link and image in every page's Markdown (see `links`), against every
-    address the site will have."""
+    address the site will have. With `memo` (kept by the caller between rebuilds, as
+    the preview does), the links of a report whose size and modification time are
+    unchanged are not searched again."""
     from . import links
 
     targets: dict[str, links.Target] = {src_uri: "generated" for src_uri in generated}
@@ -435,15 +438,25 @@ def check_links(root: Path, scan: Scan, generated: Iterable[str]) -> list[Proble
         front, body, line = split_front_matter(text)
         return (body, line) if front is not None else None
 
-    def sources() -> Iterator[links.Source]:
-        for file in scan.files:
-            if file.is_markdown:
-                found = body_of(file.src_uri)
-                if found is not None:
-                    yield links.Source(src_uri=file.src_uri, shown=shown_path(file.shown), body=found[0],
-                                       body_line=found[1])
+    def links_of(file: ContentFile) -> list[links.Link]:
+        if memo is None or file.kind != "report":
+            found = body_of(file.src_uri)
+            return links.find_links(*found) if found is not None else []
+        path = os.path.join(root, file.shown)
+        try:
+            info = os.stat(path)
+        except OSError:
+            return []
+        key = (info.st_mtime_ns, info.st_size)
+        cached = memo.get(path)
+        if cached is None or cached[0] != key:
+            found = body_of(file.src_uri)
+            memo[path] = cached = (key, links.find_links(*found) if found is not None else [])
+        return cached[1]
 
-    return links.check_links(sources(), targets, lambda uri: (body_of(uri) or (None,))[0])
+    sources = (links.Source(src_uri=f.src_uri, shown=shown_path(f.shown), links=links_of(f))
+               for f in scan.files if f.is_markdown)
+    return links.check_links(sources, targets, lambda uri: (body_of(uri) or (None,))[0])
 
 
 # ---------------------------------------------------------------------------

@@ -167,22 +167,22 @@ class Source:
 
     src_uri: str  # relative to content/
     shown: str  # as printed in messages
-    body: str
-    body_line: int
+    links: list[Link]  # find_links of its body
 
 
 def check_links(sources: Iterable[Source], targets: dict[str, Target],
                 body_of: Callable[[str], str | None]) -> list[Problem]:
     """Every relative link and image of `sources` must point at one of `targets`
     (src paths relative to content/), and its `#anchor` must be on that page.
-    `body_of(src_uri)` gives the Markdown of a "markdown" target (None if unreadable)."""
+    `body_of(src_uri)` gives the Markdown of a "markdown" target (None if unreadable);
+    it is asked only for pages that a link with an #anchor points at."""
     ids: dict[str, list[str] | None] = {}
     render = None
 
-    def ids_of(src_uri: str, body: str | None = None) -> list[str] | None:
+    def ids_of(src_uri: str) -> list[str] | None:
         nonlocal render
         if src_uri not in ids:
-            body = body if body is not None else body_of(src_uri)
+            body = body_of(src_uri)
             if body is None:
                 ids[src_uri] = None
             else:
@@ -192,8 +192,8 @@ def check_links(sources: Iterable[Source], targets: dict[str, Target],
 
     problems = []
     for source in sources:
-        for link in find_links(source.body, source.body_line):
-            message = _check(source, link, targets, lambda uri: ids_of(uri, source.body if uri == source.src_uri else None))
+        for link in source.links:
+            message = _check(source, link, targets, ids_of)
             if message:
                 problems.append(Problem(path=source.shown, line=link.line, message=message))
     return problems
