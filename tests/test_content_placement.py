@@ -529,3 +529,13 @@ def test_staged_build_swaps_only_without_warnings(tmp_path):
     assert [p.name for p in target.iterdir()] == ["new.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
     assert not logging.getLogger(logger).handlers
+
+
+def test_the_preview_sees_a_link_added_to_a_report_it_has_read_before(repo):
+    """With the preview's memo, unchanged reports are not searched again; a changed one is."""
+    root = repo({R: REPORT})
+    memo: dict = {}
+    assert load_catalog(root, report_memo=memo)[1] == []
+    (root / R).write_text(with_links("[x](../x.md)"), encoding="utf-8")
+    assert [str(p) for p in load_catalog(root, report_memo=memo)[1]] == [
+        f"{R}:15: 链接 ../x.md 指向的页面 reports/x.md 不存在；{FIX_LINK}"]
