@@ -12,12 +12,12 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from youfu import feeds, figures, opendata, pages, pinyin, preview, search, siteinfo
+from youfu import feeds, figures, opendata, pages, pinyin, preview, search, siteinfo, staging
 from youfu.compact import compact
 from youfu.notes import Notes
 from youfu.stash import Stash
 from youfu.catalog import load_catalog
-from youfu.pages import View, site_plan
+from youfu.pages import View
 from youfu.problems import DataError
 
 log = logging.getLogger("mkdocs.plugins.youfu")
@@ -25,6 +25,8 @@ log = logging.getLogger("mkdocs.plugins.youfu")
 # Filled afresh by on_config on every build (also on every `mkdocs serve` rebuild).
 _build: dict = {}
 _stash = Stash()
+# `mkdocs build` writes into a staging folder, swapped in only on success (youfu/staging.py).
+_staged = staging.StagedBuild()
 
 
 # ---------------------------------------------------------------------------
@@ -34,13 +36,20 @@ _stash = Stash()
 
 def on_startup(command, dirty):
     preview.start(command, dirty)
+    if command == "build" and not dirty:
+        _staged.start()
 
 
 def on_serve(server, config, builder):
     return preview.native_watcher(server)
 
 
+def on_build_error(error):
+    _staged.discard()
+
+
 def on_shutdown():
+    _staged.discard()
     preview.stop()
 
 
@@ -52,6 +61,11 @@ def on_config(config):
         for line in DataError(problems).report().splitlines():
             log.error(line)
         raise Abort("数据有误，未生成网站（data errors above; the site was not built）")
+    if _staged.active:  # MkDocs empties site_dir next: build beside it, swap in at the end
+        try:
+            config.site_dir = _staged.stage(config.site_dir)
+        except staging.StagingError as err:
+            raise Abort(str(err)) from None
     if preview.MODE.serving:
         preview.keep_compiled_templates(config.theme)
         if not preview.MODE.dirty:  # a full rebuild empties the site folder: not while the index is written
@@ -59,7 +73,7 @@ def on_config(config):
     _build.clear()
     _stash.clear()
     own_search = not _material_search_enabled(config)
-    _build.update(root=root, catalog=catalog, today=siteinfo.build_date(), plan=site_plan(catalog),
+    _build.update(root=root, catalog=catalog, today=siteinfo.build_date(), plan=catalog.plan,
                   info=siteinfo.collect(root, catalog),
                   search_docs=[], own_search=own_search,
                   aliases=pinyin.aliases(pinyin.catalog_names(catalog)) if own_search else {})
@@ -128,16 +142,22 @@ def on_post_page(output: str, page, config) -> str:
     return compact(output)
 
 
+@event_priority(-100)  # last: other plugins' post_build write into the staging folder first
 def on_post_build(config):
-    if not _build["own_search"]:
-        return
-    docs = _build["search_docs"]
-    if preview.MODE.dirty:  # only the rebuilt pages were seen: keep the others' documents
-        docs = preview.SEARCH_DOCS.merge(docs, _build["urls"])
-    if preview.MODE.serving:  # the page shows at once; the index follows
-        preview.BACKGROUND.run(search.write, Path(config.site_dir), docs, _build["aliases"])
-    else:
-        search.write(Path(config.site_dir), docs, _build["aliases"])
+    if _build["own_search"]:
+        docs = _build["search_docs"]
+        if preview.MODE.dirty:  # only the rebuilt pages were seen: keep the others' documents
+            docs = preview.SEARCH_DOCS.merge(docs, _build["urls"])
+        if preview.MODE.serving:  # the page shows at once; the index follows
+            preview.BACKGROUND.run(search.write, Path(config.site_dir), docs, _build["aliases"])
+        else:
+            search.write(Path(config.site_dir), docs, _build["aliases"])
+    # The very last step of a build: nothing is logged after this but MkDocs' strict-mode
+    # count, which sees the same warnings as ours (so the swap happens only if it passes).
+    try:
+        _staged.finish(config.strict)
+    except staging.StagingError as err:
+        raise Abort(str(err)) from None
 
 
 # ---------------------------------------------------------------------------
