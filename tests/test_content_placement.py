@@ -292,9 +292,11 @@ FACILITY = """\
   bureau: test-city
   services: [绿色通道]
   phone: 0514-87654321
-  last_verified: 2026-11-22
+  curated: 2026-11-22
   sources:
     - {{file: 001_89d13becceec202a.txt, part: 篇1, where: 第二段}}
+  status: unknown
+  claim: {{kind: report, period: {{certainty: unknown}}}}
 """
 
 
