@@ -16,17 +16,31 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import Abort
+from mkdocs.plugins import event_priority
 
-from youfu import generate, pipeline, siteconfig
+from youfu import generate, pipeline, siteconfig, staging
 from youfu.problems import DataError
 
 log = logging.getLogger("mkdocs.plugins.youfu")
 
 _state: dict = {"command": "build"}
+# A direct `mkdocs build` writes into a staging folder, swapped in only on success (youfu/staging.py);
+# warnings are counted on the engine's own logger ("mkdocs", or "properdocs" under ProperDocs).
+_staged = staging.StagedBuild(logger=Abort.__module__.split(".")[0])
 
 
 def on_startup(command, dirty):
     _state["command"] = command
+    if command == "build" and not dirty and not os.environ.get(pipeline.BUILD_ENV):
+        _staged.start()
+
+
+def on_build_error(error):
+    _staged.discard()
+
+
+def on_shutdown():
+    _staged.discard()
 
 
 def on_config(config):
@@ -44,6 +58,11 @@ def on_config(config):
         raise Abort("数据有误，未生成网站（data errors above; the site was not built）") from None
     log.info(generate.describe(result))
     config.docs_dir = str(docs)
+    if _staged.active:  # the engine empties site_dir next: build beside it, swap in at the end
+        try:
+            config.site_dir = _staged.stage(config.site_dir)
+        except staging.StagingError as err:
+            raise Abort(str(err)) from None
     return config
 
 
@@ -54,6 +73,7 @@ def on_serve(server, config, builder):
     return server
 
 
+@event_priority(-100)  # last: other plugins' post_build write into the staging folder first
 def on_post_build(config):
     if os.environ.get(pipeline.BUILD_ENV):
         return  # youfu build indexes and checks the staging folder itself
@@ -64,7 +84,11 @@ def on_post_build(config):
         return
     try:
         pipeline.postbuild(site, mount=urlsplit(config.site_url or "/").path or "/")
-    except pipeline.BuildError as error:
+        # The very last step: nothing is logged after this but the engine's strict-mode count,
+        # which sees the same warnings as ours (so the swap happens only if it passes).
+        _staged.finish(config.strict)
+    except (pipeline.BuildError, staging.StagingError) as error:
+        _staged.discard()
         raise Abort(str(error)) from None
 
 

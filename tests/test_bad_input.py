@@ -417,7 +417,8 @@ FILES = [
          setup=_enormous),
     Case("data-file-is-a-folder", {}, [f"{FACILITIES}:1: file must be readable (Is a directory)"],
          setup=_folder_instead_of_file),
-    Case("report-is-a-folder", {}, ["content/reports/test-city/old.md:1: file must be readable (Is a directory)"],
+    Case("report-is-a-folder", {}, ["content/reports/test-city/old.md:1: content/reports/test-city/ 里不能再分文件夹；"
+                                    "报告直接放在部门文件夹里，如 content/reports/test-city/2014-zongjie.md"],
          setup=lambda root: (root / "content/reports/test-city/old.md").mkdir()),
 ]
 
@@ -620,7 +621,7 @@ def test_bad_input_gives_exactly_these_messages(repo, case):
 
 _TYPE_NAME = re.compile(r"\b(?:NoneType|datetime|bytearray|frozenset|Decimal)\b"
                         r"|\((?:bytes|dict|str|int|float|bool|tuple|set|list) found\)")
-_RULE = re.compile(r"must|is required|is not allowed")
+_RULE = re.compile(r"must|is required|is not allowed|必须|只能|不能|请")
 
 
 @pytest.mark.parametrize("case", _params(lambda c: c.bug if c.bad_wording else None))

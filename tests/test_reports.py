@@ -209,7 +209,7 @@ def test_shipped_summaries_are_plain_language_length():
 
 def test_dangerous_links_and_remote_images_in_report_text_are_refused(repo):
     body = GOOD + ("\n[点这里](javascript:alert(1))\n\n[参考][1]\n\n[1]: data:text/html,hi\n\n"
-                   "![图](https://evil.example/x.png)\n\n[正常链接](../other.md)\n")
+                   "![图](https://evil.example/x.png)\n\n[正常链接](../../bureaus/test-city.md)\n")
     assert problems_for(repo, body) == [
         f"{P}:23: links in report text must not use javascript:, data: or file: addresses",
         f"{P}:27: links in report text must not use javascript:, data: or file: addresses",

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import benefits, bureaus, facilities, places, reports, sources
+from . import benefits, bureaus, content, facilities, places, reports, sources
 from .dataset import Dataset, load_list
 from .problems import DataError, Problem
 from .records import SourceRef
@@ -62,6 +62,14 @@ class Catalog:
         return list(self._reports_by_bureau.get(bureau_id, ()))
 
     @functools.cached_property
+    def plan(self):
+        """The pages the site will have (`pages.site_plan`), made once: load_catalog
+        checks addresses and links against it, the hook builds from it."""
+        from .pages import site_plan
+
+        return site_plan(self)
+
+    @functools.cached_property
     def _reports_by_bureau(self) -> dict[str, list[reports.Report]]:
         """Grouped once: every report page asks for its bureau's reports."""
         grouped: dict[str, list[reports.Report]] = {}
@@ -78,20 +86,48 @@ def report_order(report: reports.Report) -> tuple:
 
 def load_catalog(root: Path, report_memo: dict | None = None) -> tuple[Catalog, list[Problem]]:
     """`report_memo`: see reports.load_reports (the preview reuses unchanged reports)."""
-    problems: list[Problem] = []
-    source_docs, found = load_list(root, sources.FILE, sources.SourceDoc)
+    # Every file under content/ and data/ first: what it refuses is never opened.
+    scan, problems = content.scan_content(root)
+
+    def load(relative: str, model):
+        if any(relative == r or relative.startswith(r + "/") for r in scan.refused):
+            return Dataset(path=relative, readable=False), []  # refused above (a symlink, a FIFO …)
+        return load_list(root, relative, model)
+
+    source_docs, found = load(sources.FILE, sources.SourceDoc)
     problems += found
-    bureau_list, found = load_list(root, bureaus.FILE, bureaus.Bureau)
+    bureau_list, found = load(bureaus.FILE, bureaus.Bureau)
     problems += found
-    report_set, found = reports.load_reports(root, report_memo)
+    report_set, found = reports.load_reports(root, report_memo, paths=[root / f.shown for f in scan.reports])
     problems += found
     lists = {}
     for name, relative, model in _LISTS:
-        lists[name], found = load_list(root, relative, model)
+        lists[name], found = load(relative, model)
         problems += found
     catalog = Catalog(root=root, sources=source_docs, bureaus=bureau_list, reports=report_set, **lists)
     problems += list(_check_references(catalog))
+    problems += _check_site(catalog, scan, data_ok=not problems,
+                            link_memo=_LINK_MEMO if report_memo is not None else None)
     return catalog, problems
+
+
+_LINK_MEMO: dict = {}  # report path → links found in it while unchanged (see content.check_links)
+
+
+def _check_site(catalog: Catalog, scan: content.Scan, *, data_ok: bool, link_memo: dict | None) -> list[Problem]:
+    """Every address of the site made once, and every link in the Markdown pointing at
+    one of them (with its #anchor). Both need the pages the data makes."""
+    try:
+        plan = catalog.plan
+    except Exception:  # noqa: BLE001
+        if data_ok:
+            raise  # a bug, not a data problem
+        # Inconsistent data (e.g. a facility of an unknown bureau has no region) may not
+        # make a plan; its own problems are reported, these checks follow once they are fixed.
+        return []
+    generated = [page.src_uri for page in plan.generated]
+    return (content.check_addresses(catalog, generated, scan)
+            + content.check_links(catalog.root, scan, generated, link_memo))
 
 
 _LISTS = (

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Annotated, Iterator, Literal
+from typing import Annotated, Iterable, Iterator, Literal
 
 import markdown
 from pydantic import Field
@@ -113,16 +113,20 @@ _BAD_URL = re.compile(r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscr
 _REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*(?:https?:)?//", re.I)
 
 
-def load_reports(root: Path, memo: dict | None = None) -> tuple[ReportSet, list[Problem]]:
-    """Every report under content/reports/. With `memo` (a dict kept by the caller, as
-    the preview does between rebuilds), a file whose size and modification time are
-    unchanged is not read again: its earlier result is reused."""
+def load_reports(root: Path, memo: dict | None = None, *,
+                 paths: Iterable[Path] | None = None) -> tuple[ReportSet, list[Problem]]:
+    """The reports at `paths`: the files `content.scan_content` accepted as reports
+    (content/reports/<bureau>/<slug>.md, regular files, no symlinks), found by that
+    scan when not given. With `memo` (a dict kept by the caller, as the preview does
+    between rebuilds), a file whose size and modification time are unchanged is not
+    read again: its earlier result is reused."""
     found = ReportSet()
     problems: list[Problem] = []
-    folder = root / FOLDER
-    if not folder.is_dir():
-        return found, problems
-    for path in sorted(folder.rglob("*.md")):
+    if paths is None:
+        from .content import scan_content
+
+        paths = [root / file.shown for file in scan_content(root)[0].reports]
+    for path in sorted(paths):
         if memo is None:
             report, more = _load_one(root, path, found)
         else:
@@ -150,8 +154,6 @@ def _load_memo(root: Path, path: Path, found: ReportSet, memo: dict) -> tuple[Re
 def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, list[Problem]]:
     shown = path.relative_to(root).as_posix()
     src_uri = path.relative_to(root / "content").as_posix()
-    if path.name == "index.md":
-        return None, []  # a hand-written section page, not a report
     text, problems = read_text(path, shown)
     if text is None:
         return None, problems
