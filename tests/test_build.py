@@ -279,16 +279,6 @@ figures:
     assert "同一部门同一年" not in plan
 
 
-def test_stash_gives_back_each_body_once():
-    from youfu.stash import Stash
-
-    stash = Stash()
-    body = "<h1>绿色通道</h1>" + "军人优先" * 500
-    stash.put("reports/a.md", body)
-    assert len(stash) == 1 and stash.take("reports/a.md") == body
-    assert stash.take("reports/a.md") is None and stash.take("other.md") is None
-
-
 def test_compact_keeps_preformatted_text_and_collapses_the_rest():
     from youfu.compact import compact
 

@@ -321,7 +321,7 @@ def check_markdown(body: str, shown: str, first_line: int) -> Iterator[Problem]:
 
     text = links.mask_code(body)
     text = re.sub(r"^# ", "  ", text, flags=re.MULTILINE)
-    return reports._check_body(text, first_line, shown)
+    return reports.check_body(text, first_line, shown)
 
 
 # ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import generate, indexer, linkcheck, siteconfig
+from . import generate, indexer, linkcheck, siteconfig, staging
 from .catalog import load_catalog
 from .compact import compact
 
@@ -104,29 +104,32 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
     result = generate.generate(root, docs, config=config)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    # Zensical builds only inside the folder of its configuration file (see zensical_config).
-    near = docs.parent if chosen.name == "zensical" else site_dir.parent
     if in_place and chosen.name != "zensical":
         if site_dir.exists() and any(site_dir.iterdir()):
             raise BuildError(f"{site_dir} 不是空文件夹：直接生成只能写进为这次生成新建的空文件夹")
-        staging = site_dir
+        target, folder = site_dir, site_dir
+    elif chosen.name == "zensical":  # it builds only inside the folder of its configuration file
+        target, folder = site_dir, Path(tempfile.mkdtemp(prefix="build-", dir=docs.parent))
     else:
-        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=near))
+        try:
+            target, folder = staging.staging_folder(site_dir)
+        except staging.StagingError as error:
+            raise BuildError(str(error)) from None
     try:
         if chosen.name == "zensical":
-            config_file = zensical_config(root, staging)
-            run_engine(chosen, root, ["build", "--config-file", str(config_file)], environment(docs, site_url=site_url,
-                                                                                               building=True))
+            config_file = zensical_config(root, folder)
+            run_engine(chosen, root, ["build", "--config-file", str(config_file)],
+                       environment(docs, site_url=site_url, building=True))
         else:
-            run_engine(chosen, root, ["build", "--site-dir", str(staging), "--strict", "--config-file",
+            run_engine(chosen, root, ["build", "--site-dir", str(folder), "--strict", "--config-file",
                                       str(root / siteconfig.CONFIG_FILE)],
                        environment(docs, site_url=site_url, building=True))
-        postbuild(staging, check_links=check_links, mount=urlsplit(config.site_url or "/").path or "/")
-        if staging != site_dir:
-            _swap_in(staging, site_dir)
+        postbuild(folder, check_links=check_links, mount=urlsplit(config.site_url or "/").path or "/")
+        if folder != target:
+            staging.swap(folder, target)
     finally:
-        if staging != site_dir:
-            shutil.rmtree(staging, ignore_errors=True)
+        if folder != target:
+            shutil.rmtree(folder, ignore_errors=True)
     return result
 
 
@@ -217,18 +220,6 @@ def _reason(reason: str) -> str:
     if reason == "points outside the site":
         return "指向网站以外"
     return reason
-
-
-def _swap_in(staging: Path, site_dir: Path) -> None:
-    """Replace `site_dir` with `staging` (two renames on the same disk)."""
-    old = None
-    if site_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
-        old.rmdir()
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------

@@ -174,7 +174,7 @@ def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, 
             f"front matter must be a mapping of keys ({'a list' if isinstance(loaded.value, list) else 'a single value'} found)"))]
     meta, more = convert(ReportMeta, loaded.value, loaded, (), shown)
     problems += more
-    problems += list(_check_body(body, body_line, shown))
+    problems += list(check_body(body, body_line, shown))
     if meta is None:
         return None, problems
     found.lines[src_uri] = (shown, loaded)
@@ -234,7 +234,7 @@ def _markdown_text(text: str) -> str:
     return "".join(parser.parts)
 
 
-def _check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
+def check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
     for number, line in enumerate(body.splitlines(), start=first_line):
         if _HTML_TAG.search(line):
             yield Problem(path=shown, line=number,

@@ -62,20 +62,8 @@ class StagedBuild:
 
     def stage(self, site_dir: str) -> str:
         """The folder to build into instead of `site_dir` (created empty)."""
-        target = Path(os.path.abspath(site_dir))
-        if target.is_symlink():
-            target = Path(os.path.realpath(target))  # replace the folder it points at, keep the link
-        staging = target.parent / STAGING.format(name=target.name, pid=os.getpid())
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _remove_stale(target)
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir()
-        except OSError as err:
-            raise StagingError(f"无法在 {target.parent} 里建立临时文件夹 {staging.name}（{err.strerror}），"
-                               f"网站未生成，{target.name}/ 保持原样；请检查该文件夹的写入权限") from None
-        self.target, self.staging = target, staging
-        return str(staging)
+        self.target, self.staging = staging_folder(Path(site_dir))
+        return str(self.staging)
 
     def finish(self, strict: bool) -> None:
         """From the end of on_post_build: move the new site into place, unless strict
@@ -89,7 +77,7 @@ class StagedBuild:
                                f"{self.target.name}/ 保持原样（aborted with {count} warning(s) in strict mode）")
         staging, target = self.staging, self.target
         self.staging = None
-        _swap(staging, target)
+        swap(staging, target)
         log.info(f"网站已放到 {target}（the staging folder {staging.name} was moved into place）")
 
     def discard(self) -> None:
@@ -102,7 +90,25 @@ class StagedBuild:
             self.counter = None
 
 
-def _swap(staging: Path, target: Path) -> None:
+def staging_folder(site_dir: Path) -> tuple[Path, Path]:
+    """(the folder to replace, an empty staging folder beside it), after removing what killed
+    builds left behind. A symlinked site folder: the folder it points at is replaced."""
+    target = Path(os.path.abspath(site_dir))
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))  # replace the folder it points at, keep the link
+    staging = target.parent / STAGING.format(name=target.name, pid=os.getpid())
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(target)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+    except OSError as err:
+        raise StagingError(f"无法在 {target.parent} 里建立临时文件夹 {staging.name}（{err.strerror}），"
+                           f"网站未生成，{target.name}/ 保持原样；请检查该文件夹的写入权限") from None
+    return target, staging
+
+
+def swap(staging: Path, target: Path) -> None:
     """Put `staging` where `target` is: two renames on the same disk, so that the old
     site is whole until the new one is whole. A target that cannot be renamed (a mount
     point, say) is emptied and filled instead."""
@@ -133,7 +139,7 @@ def _swap(staging: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _remove_stale(target: Path) -> None:
+def remove_stale(target: Path) -> None:
     """Staging and old folders left by a build that was killed (its process is gone)."""
     for prefix in (STAGING, OLD):
         start = prefix.format(name=target.name, pid="")
