@@ -7,12 +7,12 @@ Local variants are kept as they are written; nothing is merged across places.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .records import Id, Inferences, Record, SourceRef, Text
+from .records import Id, Inferences, PastDate, Record, SourceRef, Text, Year, rule_error
 
 GROUPS_FILE = "data/groups.yml"
 LEGAL_FILE = "data/legal.yml"
@@ -52,12 +52,23 @@ class LegalInstrument(Record):
     short: Text = Field(description="简称")
     issuer: Text = Field(description="制定或发布机关")
     number: Text | None = Field(default=None, description="文号，如 退役军人部发〔2020〕1号")
-    adopted: date | None = Field(default=None, description="通过或印发日期")
+    adopted: PastDate | None = Field(default=None, description="通过或印发日期")
     in_force: date | None = Field(default=None, description="施行日期")
     revisions: Annotated[list[Text], Field(default_factory=list, description="修订情况")]
     articles: Annotated[list[LegalArticle], Field(default_factory=list)]
     note: Text | None = None
-    last_verified: date
+    last_verified: PastDate
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        """A law comes into force on or after the day it is adopted; it may be announced
+        ahead, but not by more than five years."""
+        if self.adopted and self.in_force and self.in_force < self.adopted:
+            raise rule_error("不能早于 adopted（通过日期）；请核对两个日期", field="in_force")
+        latest = date.today() + timedelta(days=5 * 366)
+        if self.in_force and self.in_force > latest:
+            raise rule_error(f"最晚只能是五年后（{latest.isoformat()}）；请核对日期", field="in_force")
+        return self
 
 
 class Term(Record):
@@ -95,14 +106,14 @@ class Package(Record):
     id: Id
     scope: Literal["national", "local"] = Field(default="local", description="全国性规定或地方做法")
     bureau: Id | None = Field(default=None, description="地方做法所属卫生部门 id（全国性规定不写）")
-    year: Annotated[int, Field(ge=1949, le=2100)] | None = None
+    year: Year | None = None
     title: Text
     cards: Annotated[list[Text], Field(default_factory=list, description="就医时要出示的证件")]
     where_to_go: Text | None = Field(default=None, description="到哪里办理")
     legal: Annotated[list[LegalRef], Field(default_factory=list, description="法律依据")]
     sources: Annotated[list[SourceRef], Field(default_factory=list, description="出处（地方做法必填）")]
     inferred: Inferences
-    last_verified: date
+    last_verified: PastDate
     items: Annotated[list[Item], Field(min_length=1)]
     note: Text | None = None
     sample: bool = False

@@ -6,6 +6,7 @@ checked later, in `catalog`, with `Dataset.line` pointing back at the right line
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, Iterator, TypeVar
@@ -63,12 +64,12 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
     """Load `relative` (a YAML list of mappings) as records of `model`."""
     dataset: Dataset[R] = Dataset(path=relative)
     path = root / relative
-    if not path.exists():
+    if not os.path.lexists(path):  # a dangling or looping link exists: read_text says what is wrong with it
         dataset.readable = not required
         if required:
             return dataset, [Problem(path=relative, line=1, message="file must exist (it is part of the data)")]
         return dataset, []
-    text, problems = read_text(path, relative)
+    text, problems = read_text(path, relative, root)
     if text is None:
         dataset.readable = False
         return dataset, problems

@@ -5,12 +5,11 @@ only when a source states them; otherwise they stay empty and pages say 未公�
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .records import Id, Inferences, Record, Region, Sources, Text
+from .records import Id, Inferences, PastDate, Record, Region, Sources, Text, Year
 
 FACILITIES_FILE = "data/facilities.yml"
 BLOOD_FILE = "data/blood_rules.yml"
@@ -56,7 +55,7 @@ class Facility(Record):
         default=None, description="电话：资料写明时才填，只用数字和连字符")
     hours: Text | None = Field(default=None, description="服务时间：资料写明时才填")
     status: Literal["在用", "暂停", "撤销"] = Field(default="在用")
-    last_verified: date
+    last_verified: PastDate
     sources: Sources
     inferred: Inferences
     note: Text | None = None
@@ -78,8 +77,8 @@ class BloodRule(Record):
     what: Text = Field(description="优待内容（自己的话）")
     show: Annotated[list[Text], Field(default_factory=list, description="需要出示的证件")]
     level: Literal["national", "local"] = "local"
-    year: Annotated[int, Field(ge=1949, le=2100)] | None = None
-    last_verified: date | None = None
+    year: Year | None = None
+    last_verified: PastDate | None = None
     sources: Sources
     inferred: Inferences
     note: Text | None = None
