@@ -17,6 +17,8 @@ for the caller to collect.
 from __future__ import annotations
 
 import errno
+import functools
+import gc
 import math
 import os
 import re
@@ -77,7 +79,7 @@ _INVISIBLE: dict[int, str] = {
     0x2063: "不可见的分隔符", 0x2064: "不可见的加号", 0x2066: "从左到右隔离", 0x2067: "从右到左隔离",
     0x2068: "第一强方向隔离", 0x2069: "结束方向隔离", 0x206A: "已废弃的格式字符", 0x206B: "已废弃的格式字符",
     0x206C: "已废弃的格式字符", 0x206D: "已废弃的格式字符", 0x206E: "已废弃的格式字符",
-    0x206F: "已废弃的格式字符", 0x3164: "韩文填充符", 0xFEFF: "零宽不换行空格（BOM）", 0xFFA0: "半角韩文填充符",
+    0x206F: "已废弃的格式字符", 0x3164: "韩文填充符", 0xFEFF: "零宽不换行空格 BOM", 0xFFA0: "半角韩文填充符",
     0xFFF9: "行间注释字符", 0xFFFA: "行间注释字符", 0xFFFB: "行间注释字符",
 }
 _CONTROL_NAMES: dict[int, str] = {
@@ -195,16 +197,16 @@ def _read_bytes(path: Path, shown: str, root: Path | None) -> tuple[bytes | None
         info = os.lstat(path)
     except OSError as err:
         return refuse(f"file must be readable ({err.strerror})")
-    real = os.path.realpath(path)
     linked = stat.S_ISLNK(info.st_mode)
+    real = os.path.realpath(path) if linked else os.path.join(real_folder(str(path.parent)), path.name)
     if root is None:
         outside = linked  # no repository to stay inside: follow no link at all
     else:
-        base = os.path.realpath(root)
+        base = real_folder(str(root))
         outside = os.path.commonpath([base, real]) != base  # also through a linked folder
     if outside:
         target = os.readlink(path) if linked else real
-        return refuse(f"不能是指向仓库之外的符号链接（指向 {_short(target)}）；请把文件本身放进仓库，不要用链接")
+        return refuse(f"不能是指向仓库之外的符号链接（指向 {_short(target, 200)}）；请把文件本身放进仓库，不要用链接")
     if linked:
         try:
             info = os.stat(path)
@@ -269,7 +271,7 @@ def check_tree(root: Path, folder: str) -> tuple[list[Problem], set[Path]]:
                 if entry.is_symlink():
                     real = os.path.realpath(path)
                     if os.path.commonpath([base, real]) != base:
-                        problem = (f"不能是指向仓库之外的符号链接（指向 {_short(os.readlink(path))}）；"
+                        problem = (f"不能是指向仓库之外的符号链接（指向 {_short(os.readlink(path), 200)}）；"
                                    "请把文件本身放进仓库，不要用链接")
                     elif os.path.isdir(real):
                         problem = "不能是指向文件夹的符号链接（网站会把那个文件夹再收录一遍）；请把文件直接放在这里"
@@ -287,6 +289,13 @@ def check_tree(root: Path, folder: str) -> tuple[list[Problem], set[Path]]:
                 flagged.add(path)
                 problems.append(Problem(path=path.relative_to(root).as_posix(), line=1, message=problem))
     return problems, flagged
+
+
+@functools.lru_cache(maxsize=256)
+def real_folder(folder: str) -> str:
+    """os.path.realpath of a folder, remembered: thousands of reports share a few folders.
+    Callers clear it (`real_folder.cache_clear()`) before each reading of the data."""
+    return os.path.realpath(folder)
 
 
 def _not_regular(info: os.stat_result) -> str | None:
@@ -364,6 +373,18 @@ def _too_deep(text: str, loader: type) -> int | None:
 
 def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Loaded | None, list[Problem]]:
     """Parse one YAML document. `first_line` is the file line the text starts on."""
+    # Parsing makes many small objects and no reference cycles worth collecting: with the
+    # cyclic garbage collector running, a 5 MB file took minutes instead of seconds.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(text, shown, first_line)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(text: str, shown: str, first_line: int) -> tuple[Loaded | None, list[Problem]]:
     offset = first_line - 1
     found, message = _line_checks(text)
     if found:
@@ -397,9 +418,13 @@ def _compose(text: str, shown: str, offset: int) -> tuple[yaml.Node | None, list
         first_error = err
     except (ValueError, MemoryError, RecursionError) as err:  # e.g. text that is not valid Unicode
         return None, [Problem(path=shown, line=1 + offset, message=f"YAML must be valid text: {err}")]
-    line = _too_deep(text, _LOADER)
-    if line is not None:
-        return None, deep(line)
+    nesting = "maximum nesting depth" in f"{getattr(first_error, 'context', '')} {getattr(first_error, 'problem', '')}"
+    if nesting or len(text) <= _PY_FALLBACK_CHARS:
+        # Where nesting first goes too deep (libyaml only stops at 1,000 levels); and the
+        # pure-Python composer below must not meet deep nesting: it recurses.
+        line = _too_deep(text, _LOADER)
+        if line is not None:
+            return None, deep(line)
     error = first_error
     if len(text) <= _PY_FALLBACK_CHARS:
         # Parse again with the pure-Python parser: its messages and marks are clearer
@@ -419,20 +444,23 @@ def _yaml_problem(err: yaml.YAMLError, text: str, shown: str, offset: int) -> Pr
         if "single document" in str(err) and err.problem_mark:
             return Problem(path=shown, line=err.problem_mark.line + 1 + offset,
                            message="file must hold a single YAML document (remove the --- line)")
-        return _syntax_problem(err, shown, offset)
+        return _syntax_problem(err, text, shown, offset)
     if isinstance(err, yaml.MarkedYAMLError):
-        return _syntax_problem(err, shown, offset)
+        return _syntax_problem(err, text, shown, offset)
     mark = getattr(err, "position", None)  # e.g. a control character the reader refuses
     line = (text[:mark].count("\n") + 1 if isinstance(mark, int) else 1) + offset
     return Problem(path=shown, line=line, message=f"YAML must be valid text: {err}")
 
 
-def _syntax_problem(err: yaml.MarkedYAMLError, shown: str, offset: int) -> Problem:
+def _syntax_problem(err: yaml.MarkedYAMLError, text: str, shown: str, offset: int) -> Problem:
     mark = err.problem_mark or err.context_mark
     what = (err.problem or "invalid YAML").strip()
     # Something left open (a bracket, a quote) is reported where the file ends;
     # the editor needs the line where it was opened.
-    if err.context_mark is not None and ("end of stream" in what or "<stream end>" in what):
+    # libyaml's wording (large files are not parsed again): "did not find expected ',' or ']'" at the end
+    at_end = (what.startswith("did not find expected") and mark is not None
+              and mark.line >= text.rstrip("\n").count("\n"))
+    if err.context_mark is not None and ("end of stream" in what or "<stream end>" in what or at_end):
         mark = err.context_mark
     line = (mark.line + 1 if mark else 1) + offset
     context = f" ({err.context.strip()})" if err.context else ""
@@ -488,6 +516,7 @@ class _Builder:
         self.expanded = 0
         self.expanded_chars = 0
         self.exploded = False
+        self.expanding: Path_ | None = None  # where the alias being expanded stands
         self.constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)
         yaml.constructor.SafeConstructor.__init__(self.constructor)
 
@@ -495,9 +524,18 @@ class _Builder:
         if self.refused is not None:
             return None
         self.lines.setdefault(path, node.start_mark.line + 1 + self.offset)
-        if id(node) in self.seen and not self._expand(node, path):
-            return None
+        if id(node) in self.seen:
+            if self.expanding is not None:
+                return self._build(node, path) if self._expand(node, path) else None
+            self.expanding = path  # an alias: what it adds is counted, and told on this line
+            try:
+                return self._build(node, path) if self._expand(node, path) else None
+            finally:
+                self.expanding = None
         self.seen.add(id(node))
+        return self._build(node, path)
+
+    def _build(self, node: yaml.Node, path: Path_) -> Any:
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             if id(node) in self.open:
                 self._refuse(node, "别名（*名称）不能出现在它所指的值里面（这样会无限展开）；请直接写出内容")
@@ -533,8 +571,10 @@ class _Builder:
         if self.expanded_chars > MAX_ALIAS_CHARS:
             if not self.exploded:
                 self.exploded = True
+                # told on the line of the alias (the value itself stands where the anchor is)
                 self._problem(node, f"别名（*名称）展开后的内容合计不能超过 {MAX_ALIAS_CHARS:,} 个字符；"
-                                    "请不要反复引用长的文字，直接写出各处需要的内容", path)
+                                    "请不要反复引用长的文字，直接写出各处需要的内容", path,
+                              at_line=self.lines.get(self.expanding or path))
             self.reported.add(path)
             return False
         return True
