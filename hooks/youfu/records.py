@@ -190,7 +190,7 @@ def convert(model: type[M], value: Any, loaded: Loaded, at: tuple, shown: str) -
             field_of_record = (error.get("ctx") or {}).get("field") if error["type"] == "youfu_rule" else None
             if field_of_record:
                 loc += (field_of_record,)  # a rule about a whole record, told on the line of its field
-            if at + loc in loaded.reported:
+            if at + loc in loaded.reported or at + _clean(loc) in loaded.reported:
                 continue  # the YAML reader already said what is wrong with this value
             if error["type"] == "missing" and at + loc[:-1] in loaded.merged:
                 continue  # the refused merge key is the news, not the keys it would have given

@@ -417,7 +417,7 @@ def _compose(text: str, shown: str, offset: int) -> tuple[yaml.Node | None, list
     except yaml.YAMLError as err:
         first_error = err
     except (ValueError, MemoryError, RecursionError) as err:  # e.g. text that is not valid Unicode
-        return None, [Problem(path=shown, line=1 + offset, message=f"YAML must be valid text: {err}")]
+        return None, [Problem(path=shown, line=1 + offset, message=_one_line(f"YAML must be valid text: {err}"))]
     nesting = "maximum nesting depth" in f"{getattr(first_error, 'context', '')} {getattr(first_error, 'problem', '')}"
     if nesting or len(text) <= _PY_FALLBACK_CHARS:
         # Where nesting first goes too deep (libyaml only stops at 1,000 levels); and the
@@ -449,7 +449,17 @@ def _yaml_problem(err: yaml.YAMLError, text: str, shown: str, offset: int) -> Pr
         return _syntax_problem(err, text, shown, offset)
     mark = getattr(err, "position", None)  # e.g. a control character the reader refuses
     line = (text[:mark].count("\n") + 1 if isinstance(mark, int) else 1) + offset
-    return Problem(path=shown, line=line, message=f"YAML must be valid text: {err}")
+    character = getattr(err, "character", None)
+    if isinstance(character, str) and len(character) == 1:
+        return Problem(path=shown, line=line, message=invisible_message(character))
+    if isinstance(character, int) and 0 <= character < 0x110000:
+        return Problem(path=shown, line=line, message=invisible_message(chr(character)))
+    return Problem(path=shown, line=line, message=_one_line(f"YAML must be valid text: {err}"))
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _syntax_problem(err: yaml.MarkedYAMLError, text: str, shown: str, offset: int) -> Problem:
@@ -464,7 +474,7 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str, shown: str, offset: in
         mark = err.context_mark
     line = (mark.line + 1 if mark else 1) + offset
     context = f" ({err.context.strip()})" if err.context else ""
-    return Problem(path=shown, line=line, message=_short(f"YAML syntax must be valid: {what}{context}", 300))
+    return Problem(path=shown, line=line, message=_one_line(f"YAML syntax must be valid: {what}{context}"))
 
 
 # ---------------------------------------------------------------------------
