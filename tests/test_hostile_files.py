@@ -384,6 +384,9 @@ NESTING = [
          {GLOSSARY_F: glossary_with("note: " + "[" * 998 + "]" * 998)}, [f"{GLOSSARY_F}:4: {DEEP}"]),
     Case("999-nested-lists-at-libyaml-limit",  # libyaml refuses these: where the 21st level opens is told
          {GLOSSARY_F: glossary_with("note: " + "[" * 999 + "]" * 999)}, [f"{GLOSSARY_F}:4: {DEEP}"]),
+    Case("500-nested-lists-before-a-syntax-error",  # the pure-Python parser, asked for its message, would recurse
+         {GLOSSARY_F: glossary_with("note: " + "[" * 500 + "]" * 500) + "  more: [unclosed\n"},
+         [f"{GLOSSARY_F}:4: {DEEP}"]),
     Case("21-levels-by-indentation", {GLOSSARY_F: _block_mappings(21)}, [f"{GLOSSARY_F}:23: {DEEP}"]),
     Case("20-levels-are-allowed", {GLOSSARY_F: _block_mappings(20)},
          [f"{GLOSSARY_F}:4: note must be text (a mapping found)"]),
@@ -665,6 +668,8 @@ BODIES = [
     Case("a-megabyte-of-tag-openings", {R: REPORT + "\n" + "<a" * 500_000 + ">\n"},
          [f"{R}:23: report text must be Markdown without HTML tags"]),
     Case("a-megabyte-first-paragraph-of-brackets", {R: REPORT.replace("测试正文。", "[" * 1_000_000)}, []),
+    Case("four-megabytes-of-front-matter-never-closed", {R: REPORT.replace("---\n\n## 背景", "x: y\n" * 700_000)},
+         [f"{R}:1: front matter must end with a line of --- (the --- on line 1 is never closed)"]),
 ]
 
 CASES = [*FILES, *NESTING, *NUMBERS, *WORDS, *CHARACTERS, *KEYS, *LENGTHS, *DATES, *CYCLES, *BODIES]
@@ -773,6 +778,20 @@ def test_a_file_growing_after_its_size_was_checked_is_read_no_further(tmp_path):
                             env={"PYTHONPATH": str(ROOT / "hooks"), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.splitlines() == ["True", f"data/glossary.yml:1: {too_big(5 * 1024 * 1024 + 1)}"]
+
+
+def test_without_libyaml_deep_nesting_is_refused_before_the_composer_recurses(monkeypatch):
+    """PyYAML built without libyaml composes in Python, recursively: the depth is read from
+    the parser's events first, which stop at the 21st level."""
+    import yaml
+    from youfu import yamlio
+
+    monkeypatch.setattr(yamlio, "_LOADER", yaml.SafeLoader)
+    for text, line in (("- " + "[" * 10_000 + "]" * 10_000 + "\n", 1), ("a:\n" + "- " * 10_000 + "x\n", 2),
+                       ("a: &x [*x]\n", 1)):
+        loaded, problems = yamlio.parse_yaml(text, "data/x.yml")
+        assert loaded is None
+        assert [str(p) for p in problems] == [f"data/x.yml:{line}: {DEEP if line == 2 or '[[' in text else SELF_ALIAS}"]
 
 
 # ---------------------------------------------------------------------------
