@@ -283,7 +283,7 @@ def _bad_name(name: str, *, folder: bool) -> str:
 
 def _read_page(root: Path, src_uri: str) -> tuple[ContentFile, list[Problem]]:
     shown = shown_path(f"{CONTENT}/{src_uri}")
-    text, problems = read_text(root / CONTENT / src_uri, shown)
+    text, problems = read_text(root / CONTENT / src_uri, shown, root)
     if text is None:
         return ContentFile(src_uri=src_uri, kind="page"), problems
     front, body, body_line = split_front_matter(text)
@@ -432,7 +432,7 @@ def check_links(root: Path, scan: Scan, generated: Iterable[str], memo: dict | N
             return file.body, file.body_line
         if file.kind != "report":
             return None
-        text, _ = read_text(root / file.shown, file.shown)  # its problems are the report loader's to tell
+        text, _ = read_text(root / file.shown, file.shown, root)  # its problems are the report loader's to tell
         if text is None:
             return None
         front, body, line = split_front_matter(text)
