@@ -399,7 +399,7 @@ def _field_info(model: type[BaseModel], loc: tuple) -> Any:
 
 
 # Chinese names of fields that have no description in their model.
-LABELS = {"last_verified": "核实日期", "year": "年份", "note": "说明", "value": "数值", "name": "名称",
+LABELS = {"year": "年份", "note": "说明", "value": "数值", "name": "名称",
           "title": "标题", "topics": "主题", "in_force": "施行日期", "adopted": "通过日期"}
 
 

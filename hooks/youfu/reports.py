@@ -216,7 +216,9 @@ def excerpt(body: str, limit: int = 120) -> str:
         text = "\n".join(line for line in block.splitlines() if not line.lstrip().startswith("#")).strip()
         if not text:
             continue
-        text = " ".join(_markdown_text(text).split())
+        # enough for the first `limit` characters, and it bounds the rendering time of a
+        # hostile paragraph (a megabyte of brackets)
+        text = " ".join(_markdown_text(text[: 20 * limit]).split())
         if not text:
             continue
         return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -236,7 +238,7 @@ class _TextOnly(HTMLParser):
             self.parts.append(" ")
 
 
-_MD = markdown.Markdown(extensions=["abbr", "attr_list", "def_list", "tables"])
+_MD = markdown.Markdown(extensions=["abbr", "def_list", "tables"])
 _MD_LOCK = threading.Lock()
 
 

@@ -299,10 +299,20 @@ def real_folder(folder: str) -> str:
 
 
 def _not_regular(info: os.stat_result) -> str | None:
+    return not_regular(info.st_mode)
+
+
+def not_regular(mode: int) -> str | None:
+    """The rule a special file breaks, naming what it is (None for a regular file or folder)."""
     for test, kind in _KINDS:
-        if test(info.st_mode):
+        if test(mode):
             return f"必须是普通文件（这里是{kind}）；请删除它，换成普通的文本文件"
     return None
+
+
+def special_target(target: str) -> str:
+    """Where a symbolic link points, shortened for a one-line message."""
+    return _short(target, 200)
 
 
 def _too_big(size: int) -> str:
