@@ -247,7 +247,7 @@ WRONG_TYPES = [
          [f"{BENEFITS}:15: items[1].groups must be a list (a mapping found)"]),
     Case("true-false-where-text-expected",
          {FACILITIES: facility_with("note: no")},
-         [f"{FACILITIES}:7: note must be text (true/false found)"]),
+         [f'{FACILITIES}:7: note 写的 no 会被 YAML 当作否（false），不是文字；作为文字请加引号，写成 "no"']),
     Case("nothing-where-text-expected",
          {FACILITIES: edit(FACILITY, "name: 测试市人民医院", "name:")},
          [f"{FACILITIES}:2: name must be text (nothing found)"]),
@@ -351,7 +351,8 @@ REFERENCES = [
          setup=lambda root: (root / LEGAL_F).unlink()),
     Case("broken-source-entry-does-not-cascade",
          {SOURCES: edit(SOURCES_YML, 'id: "001"', "id: 001")},
-         [f"{SOURCES}:1: id must be text (a number found)"]),
+         [f'{SOURCES}:1: id 写的 001 以 0 开头，YAML 会把它当作八进制数；电话号码、编号等文字请加引号，写成 "001"；'
+          "数字请去掉开头的 0"]),
 ]
 
 # ---------------------------------------------------------------------------

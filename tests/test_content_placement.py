@@ -50,8 +50,11 @@ title: 帮助
 
 RULE = "报告必须放在 content/reports/<部门 id>/<文件名>.md（部门 id 见 data/bureaus.yml）"
 DOT = "content/ 里不能有以“.”开头的{}（网站不会收录它，链接到它也会失效）；请去掉名字开头的“.”，或删除它"
-SYMLINK = "不能是符号链接（网站只收录仓库里真正的文件）；请把文件本身复制到这里，或删除这个链接"
-SPECIAL = "必须是普通文件或文件夹（这是管道、设备或套接字之类的特殊文件）；请删除它"
+def symlink(target) -> str:
+    return f"不能是符号链接（指向 {target}；网站只收录仓库里真正的文件）；请把文件本身复制到这里，或删除这个链接"
+
+
+FIFO = "必须是普通文件（这里是命名管道 FIFO，读取它会一直等下去）；请删除它，换成普通的文本文件"
 FIX_LINK = "请检查文件名和 ../ 的层数"
 FIX_ANCHOR = "请按小节标题改正 # 后面的部分"
 
@@ -237,7 +240,7 @@ def test_a_folder_symlinked_from_outside_the_repository_is_refused(repo, tmp_pat
     def link(root: Path) -> None:
         (root / "content/reports/elsewhere").symlink_to(outside, target_is_directory=True)
 
-    assert problems(repo, {}, setup=link) == [f"content/reports/elsewhere:1: {SYMLINK}"]
+    assert problems(repo, {}, setup=link) == [f"content/reports/elsewhere:1: {symlink(outside)}"]
 
 
 def test_a_symlink_inside_the_repository_is_refused_too(repo):
@@ -245,7 +248,7 @@ def test_a_symlink_inside_the_repository_is_refused_too(repo):
         (root / "content/guide").mkdir(parents=True)
         (root / "content/guide/copy.md").symlink_to("../about.md")
 
-    assert problems(repo, {"content/about.md": PAGE}, setup=link) == [f"content/guide/copy.md:1: {SYMLINK}"]
+    assert problems(repo, {"content/about.md": PAGE}, setup=link) == [f"content/guide/copy.md:1: {symlink('../about.md')}"]
 
 
 def test_a_symlinked_data_file_is_refused_and_not_read(repo, tmp_path_factory):
@@ -257,7 +260,7 @@ def test_a_symlinked_data_file_is_refused_and_not_read(repo, tmp_path_factory):
         (root / "data/bureaus.yml").symlink_to(outside)
 
     # Only the symlink: the file is not read, and what refers to its bureaus is not checked.
-    assert problems(repo, {}, setup=link) == [f"data/bureaus.yml:1: {SYMLINK}"]
+    assert problems(repo, {}, setup=link) == [f"data/bureaus.yml:1: {symlink(outside)}"]
 
 
 def test_fifos_are_refused_without_hanging(repo):
@@ -270,8 +273,8 @@ def test_fifos_are_refused_without_hanging(repo):
     result = subprocess.run([sys.executable, "-m", "youfu", "validate", "--root", str(root)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[:2] == [f"content/reports/test-city/2015-jihua.md:1: {SPECIAL}",
-                                              f"data/groups.yml:1: {SPECIAL}"]
+    assert result.stderr.splitlines()[:2] == [f"content/reports/test-city/2015-jihua.md:1: {FIFO}",
+                                              f"data/groups.yml:1: {FIFO}"]
     assert "2 problems found" in result.stderr
 
 

@@ -481,7 +481,7 @@ REFUSALS = {
     "a check dated in the future": (
         {"data/facilities.yml": _facility(OK_CLAIM + "  status: unknown\n  checks: [{on: 2999-01-01, method: phone, "
                                           "by: 区卫生健康局办公室, contact: 医院医务科, result: 窗口仍在}]\n")},
-        ["data/facilities.yml:9: checks 的日期 2999-01-01 晚于今天：只能记录已经做过的核实"]),
+        [f"data/facilities.yml:9: checks[1].on（核实日期）不能晚于今天（{__import__('datetime').date.today()}）：这里记的是已经发生的事；请核对日期"]),
     "a shared text with one source": (
         {"data/benefits.yml": _package(OK_CLAIM, "  shared_text: true\n")},
         ["data/benefits.yml:1: shared_text: true 表示同一段文字见于多份资料，sources 至少要列出两处"]),

@@ -7,12 +7,12 @@ Local variants are kept as they are written; nothing is merged across places.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .records import Checks, Claim, Curated, Id, Inferences, Record, SourceRef, Text
+from .records import Checks, Claim, Curated, Id, Inferences, PastDate, Record, SourceRef, Text, rule_error
 
 GROUPS_FILE = "data/groups.yml"
 LEGAL_FILE = "data/legal.yml"
@@ -77,7 +77,7 @@ class LegalInstrument(Record):
     short: Text = Field(description="简称")
     issuer: Text = Field(description="制定或发布机关")
     number: Text | None = Field(default=None, description="文号，如 退役军人部发〔2020〕1号")
-    adopted: date | None = Field(default=None, description="通过或印发日期")
+    adopted: PastDate | None = Field(default=None, description="通过或印发日期")
     in_force: date | None = Field(default=None, description="施行日期")
     revisions: Annotated[list[Text], Field(default_factory=list, description="修订情况")]
     articles: Annotated[list[LegalArticle], Field(default_factory=list)]
@@ -85,6 +85,17 @@ class LegalInstrument(Record):
     curated: Curated
     unverified: Annotated[list[Text], Field(default_factory=list, description="尚未与官方公布的文本核对的内容（页面照写）")]
     checks: Checks
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        """A law comes into force on or after the day it is adopted; it may be announced
+        ahead, but not by more than five years."""
+        if self.adopted and self.in_force and self.in_force < self.adopted:
+            raise rule_error("不能早于 adopted（通过日期）；请核对两个日期", field="in_force")
+        latest = date.today() + timedelta(days=5 * 366)
+        if self.in_force and self.in_force > latest:
+            raise rule_error(f"最晚只能是五年后（{latest.isoformat()}）；请核对日期", field="in_force")
+        return self
 
 
 class Term(Record):

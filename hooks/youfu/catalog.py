@@ -159,8 +159,8 @@ def _check_references(catalog: Catalog) -> Iterator[Problem]:
         if catalog.bureaus.readable and report.meta.bureau not in bureau_ids:
             yield catalog.reports.problem(report, ("bureau",), _unknown("bureau", report.meta.bureau, bureaus.FILE))
     yield from _check_ids(catalog)
+    yield from check_group_cycles(catalog.groups)
     yield from _check_inferences(catalog)
-    yield from _check_checks(catalog, date.today())
 
 
 # Records whose `inferred:` list names fields of the record itself.
@@ -185,19 +185,6 @@ def _check_inferences(catalog: Catalog) -> Iterator[Problem]:
                 yield dataset.problem(owner.id, inner + ("inferred", index, "field"),
                                       f"inferred 中的 field 写的是 {inference.field}，但这条记录没有这个字段或它是空的；"
                                       "只能为记录里实际写了的值说明推断依据（字段名如 region.city、name、year）")
-
-
-def _check_checks(catalog: Catalog, today: date) -> Iterator[Problem]:
-    """A check with a facility or office cannot be dated after today."""
-    for dataset in (catalog.packages, catalog.facilities, catalog.blood_rules, catalog.legal):
-        for record in dataset:
-            for index, check in enumerate(record.checks):
-                if check.on > today:
-                    yield dataset.problem(record.id, ("checks", index, "on"),
-                                          f"checks 的日期 {check.on} 晚于今天：只能记录已经做过的核实")
-            if record.curated > today:
-                yield dataset.problem(record.id, ("curated",),
-                                      f"curated（资料整理日期）{record.curated} 晚于今天：请写实际整理的日期")
 
 
 def _check_ids(catalog: Catalog) -> Iterator[Problem]:
@@ -288,3 +275,31 @@ def _check_citations(catalog: Catalog, cited: Iterable[Cited]) -> Iterator[Probl
             elif ref.part not in doc.parts:
                 yield problem(("sources", index, "part"),
                               f"part {ref.part} must be one of the parts of {ref.file}: {', '.join(doc.parts)}")
+
+
+def check_group_cycles(groups: Dataset[benefits.Group]) -> Iterator[Problem]:
+    """Following `parent` from any group must end, not come back round: each cycle is
+    told once, on the parent line of its member that comes first in the file."""
+    parent = {group.id: group.parent for group in groups}
+    order = {group.id: index for index, group in enumerate(groups)}
+    finished: set[str] = set()
+    for group in groups:
+        trail: list[str] = []
+        on_trail: set[str] = set()
+        current: str | None = group.id
+        while current in parent and current not in finished and current not in on_trail:
+            trail.append(current)
+            on_trail.add(current)
+            current = parent[current]
+        finished.update(trail)
+        if current not in on_trail:
+            continue  # ended at a group without parent, an unknown id, or a group already followed
+        cycle = trail[trail.index(current):]
+        first = min(cycle, key=order.__getitem__)
+        cycle = cycle[cycle.index(first):] + cycle[:cycle.index(first)]
+        if len(cycle) == 1:
+            message = f"parent（上级群体）不能是自己（{first} → {first}）；请删掉 parent 或改成真正的上级群体"
+        else:
+            chain = " → ".join(cycle + [first])
+            message = f"parent（上级群体）不能绕成环（{chain}）；请改正其中一个群体的 parent"
+        yield groups.problem(first, ("parent",), message)

@@ -32,7 +32,7 @@ from pydantic import Field
 
 from .problems import Problem
 from .records import Record, Text, convert
-from .yamlio import parse_yaml, read_text, split_front_matter
+from .yamlio import not_regular, special_target, parse_yaml, read_text, split_front_matter
 
 CONTENT = "content"
 DATA = "data"
@@ -108,7 +108,7 @@ def scan_content(root: Path) -> tuple[Scan, list[Problem]]:
 
     for top in (CONTENT, DATA):
         for relative, mode in _walk(root, top, refuse, scan.refused):
-            problem = _special(relative, mode)
+            problem = _special(relative, mode, root)
             if relative == top and problem is None and not stat.S_ISDIR(mode):
                 problem = Problem(path=top, line=1, message=f"{top} 必须是文件夹；请恢复它")
             if problem is None and top == CONTENT and relative != top:
@@ -172,21 +172,21 @@ def _walk(root: Path, top: str, refuse, refused: set[str]) -> Iterator[tuple[str
         stack.extend(reversed(below))  # depth first, in name order
 
 
-def _special(relative: str, mode: int) -> Problem | None:
-    """Symlinks and anything that is neither a regular file nor a folder are refused."""
+def _special(relative: str, mode: int, root: Path) -> Problem | None:
+    """Symlinks and anything that is neither a regular file nor a folder are refused, saying
+    what they are (a link says where it points; a FIFO, that reading it would wait forever)."""
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    return _refuse(relative, mode)
-
-
-def _refuse(relative: str, mode: int) -> Problem | None:
     if stat.S_ISLNK(mode):
+        try:
+            target = os.readlink(root / relative)
+        except OSError:
+            target = "？"
         return Problem(path=shown_path(relative), line=1, message=(
-            "不能是符号链接（网站只收录仓库里真正的文件）；请把文件本身复制到这里，或删除这个链接"))
-    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        return Problem(path=shown_path(relative), line=1, message=(
-            "必须是普通文件或文件夹（这是管道、设备或套接字之类的特殊文件）；请删除它"))
-    return None
+            f"不能是符号链接（指向 {special_target(target)}；网站只收录仓库里真正的文件）；"
+            "请把文件本身复制到这里，或删除这个链接"))
+    return Problem(path=shown_path(relative), line=1, message=not_regular(mode) or
+                   "必须是普通文件或文件夹（这是管道、设备或套接字之类的特殊文件）；请删除它")
 
 
 def _place(src_uri: str, mode: int) -> tuple[str | None, Problem | None]:
@@ -283,7 +283,7 @@ def _bad_name(name: str, *, folder: bool) -> str:
 
 def _read_page(root: Path, src_uri: str) -> tuple[ContentFile, list[Problem]]:
     shown = shown_path(f"{CONTENT}/{src_uri}")
-    text, problems = read_text(root / CONTENT / src_uri, shown)
+    text, problems = read_text(root / CONTENT / src_uri, shown, root)
     if text is None:
         return ContentFile(src_uri=src_uri, kind="page"), problems
     front, body, body_line = split_front_matter(text)
@@ -432,7 +432,7 @@ def check_links(root: Path, scan: Scan, generated: Iterable[str], memo: dict | N
             return file.body, file.body_line
         if file.kind != "report":
             return None
-        text, _ = read_text(root / file.shown, file.shown)  # its problems are the report loader's to tell
+        text, _ = read_text(root / file.shown, file.shown, root)  # its problems are the report loader's to tell
         if text is None:
             return None
         front, body, line = split_front_matter(text)

@@ -6,6 +6,7 @@ checked later, in `catalog`, with `Dataset.line` pointing back at the right line
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, Iterator, TypeVar
@@ -14,9 +15,11 @@ from pydantic import BaseModel
 
 from .problems import Problem
 from .records import convert
-from .yamlio import Loaded, parse_yaml, read_text
+from .yamlio import Loaded, parse_yaml, read_text, real_folder
 
 R = TypeVar("R", bound=BaseModel)
+
+MAX_PROBLEMS = 1_000  # problems told for one file before its remaining entries are left unchecked
 
 
 @dataclass
@@ -63,12 +66,13 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
     """Load `relative` (a YAML list of mappings) as records of `model`."""
     dataset: Dataset[R] = Dataset(path=relative)
     path = root / relative
-    if not path.exists():
+    if not os.path.lexists(path):  # a dangling or looping link exists: read_text says what is wrong with it
         dataset.readable = not required
         if required:
             return dataset, [Problem(path=relative, line=1, message="file must exist (it is part of the data)")]
         return dataset, []
-    text, problems = read_text(path, relative)
+    real_folder.cache_clear()  # folders may have been replaced by links since the last reading
+    text, problems = read_text(path, relative, root)
     if text is None:
         dataset.readable = False
         return dataset, problems
@@ -87,6 +91,13 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
                                             message="file must hold a YAML list of entries, each starting with '- '")]
     first_line: dict[str, int] = {}
     for index, raw in enumerate(loaded.value):
+        if len(problems) >= MAX_PROBLEMS:
+            # A file of 100,000 broken entries would print a million lines, nobody reads them.
+            problems.append(Problem(path=relative, line=loaded.line_of((index,)), message=(
+                f"这个文件的问题太多：已列出前 {MAX_PROBLEMS:,} 个，从这一行起的 {len(loaded.value) - index:,} 条"
+                "没有检查；请先改正上面的问题")))
+            dataset.readable = False
+            break
         record, found = convert(model, raw, loaded, (index,), relative)
         problems.extend(found)
         if record is None:

@@ -18,15 +18,29 @@ corrected.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal, Mapping, Sequence, Union
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from .records import Id, Record, Text
+from .records import Id, Record, Text, rule_error
 
-Number = Union[int, float]
+LIMIT = 10**15  # a figure of a health bureau's report is far below a thousand trillion
+
+
+def _sane(value: int | float) -> int | float:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise rule_error("必须是一个具体的数字（不能是无穷大或 NaN）；请写出原文的数值，原文没有写明时写 null")
+    if abs(value) >= LIMIT:
+        raise rule_error(f"必须小于 1,000,000,000,000,000（一千万亿）（现在写的是 {value:.6g}）；"
+                         "请核对数值，大数请换用大的单位（万元、亿元、万人）")
+    return value
+
+
+Number = Annotated[Union[int, float], AfterValidator(_sane)]
+"""A figure as the source states it: finite, and less than 10**15 either way."""
 
 Unit = Literal[
     "元", "万元", "亿元", "人", "万人", "人次", "万人次", "个", "家", "所", "次", "项", "张", "台", "件",

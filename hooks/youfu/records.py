@@ -8,14 +8,19 @@ concern, using the line map from `yamlio`.
 from __future__ import annotations
 
 import difflib
+import math
 import re
+import reprlib
+import unicodedata
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo,
+                      model_validator)
+from pydantic_core import PydanticCustomError
 
 from .problems import Problem
-from .yamlio import Loaded
+from .yamlio import Loaded, show_key, unsafe_char, invisible_message
 
 # ---------------------------------------------------------------------------
 # Field types
@@ -32,8 +37,65 @@ def _plain(text: str) -> str:
     return text
 
 
-Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_plain)]
-"""Plain text shown to readers. Never HTML: `<` and `>` are refused."""
+def rule_error(message: str, field: str | None = None) -> PydanticCustomError:
+    """An error whose message is already a rule in our words (Chinese first), to follow
+    the field's name: `rule_error("不能早于 adopted（通过日期）…", field="in_force")`.
+    `field` places an error raised for a whole record on the line of that field."""
+    return PydanticCustomError("youfu_rule", "{message}", {"message": message, "field": field})
+
+
+# Names, titles and other short labels: one line, at most SHORT_TEXT characters.
+# Everything else (notes, definitions, summaries): at most LONG_TEXT characters.
+SHORT_TEXT = 200
+LONG_TEXT = 2_000
+SHORT_FIELDS = frozenset({
+    "name", "title", "short", "term", "label", "issuer", "number", "article", "part", "where", "what", "field",
+    "aliases", "city", "county", "language", "period", "cards", "bring", "show", "covers", "address", "hours", "ask",
+})
+
+
+def _sane(text: str, info: ValidationInfo) -> str:
+    bad = unsafe_char(text)
+    if bad:
+        raise rule_error(invisible_message(bad))
+    if info.field_name in SHORT_FIELDS:
+        if "\n" in text:
+            raise rule_error("不能换行：名称、标题、地址这类文字要写在一行里；请删掉换行")
+        if len(text) > SHORT_TEXT:
+            raise rule_error(f"最多 {SHORT_TEXT} 个字（现在有 {len(text):,} 个字）：名称、标题、地址这类文字要简短；请精简")
+    elif len(text) > LONG_TEXT:
+        raise rule_error(f"最多 {LONG_TEXT:,} 个字（现在有 {len(text):,} 个字）：说明、定义这类文字也要简明；"
+                         "请精简，或分成几条写")
+    return text
+
+
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_plain), AfterValidator(_sane)]
+"""Plain text shown to readers. Never HTML: `<` and `>` are refused. Short fields
+(`SHORT_FIELDS`: names, titles …) are one line of at most 200 characters, others at
+most 2,000; no invisible or control characters."""
+
+
+def _not_future(day: date) -> date:
+    today = date.today()
+    if day > today:
+        raise rule_error(f"不能晚于今天（{today.isoformat()}）：这里记的是已经发生的事；请核对日期")
+    return day
+
+
+PastDate = Annotated[date, AfterValidator(_not_future)]
+"""A date of something done: verified, adopted. Never later than today."""
+
+
+def _year_of_practice(year: int) -> int:
+    latest = date.today().year + 1
+    if year > latest:
+        raise rule_error(f"不能晚于明年（{latest} 年）：这里记的是已经实行或已经计划的做法；请核对年份")
+    return year
+
+
+Year = Annotated[int, Field(ge=1949, le=2100), AfterValidator(_year_of_practice)]
+"""The year of a local practice or rule: 1949 at the earliest, next year at the latest
+(a plan may name next year)."""
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 """A stable identifier used in addresses: lowercase a–z, digits and single dashes."""
@@ -119,9 +181,6 @@ CLAIM_KINDS: dict[str, str] = {
 Certainty = Literal["stated", "inferred", "doubtful", "unknown"]
 CERTAINTY_NAMES: dict[str, str] = {"stated": "原文写明", "inferred": "推断", "doubtful": "存疑", "unknown": "不详"}
 
-Year = Annotated[int, Field(ge=1949, le=2100)]
-
-
 class Period(Record):
     """The year or range a source speaks of, and how that is known."""
 
@@ -204,7 +263,7 @@ CHECK_METHODS: dict[str, str] = {"phone": "电话", "visit": "到访", "official
 class Check(Record):
     """A check of a record with the facility or the issuing office itself (not with our sources)."""
 
-    on: date = Field(description="核实日期")
+    on: PastDate = Field(description="核实日期（不能晚于今天）")
     method: CheckMethod = Field(description="phone 电话 | visit 到访 | official_website 官方网站 "
                                             "| official_publication 官方公布的文本 | letter 书面答复")
     by: Text = Field(description="核实人的职务或单位（不写姓名），如 某区卫生健康局办公室")
@@ -217,7 +276,7 @@ class Check(Record):
 
 
 Checks = Annotated[list[Check], Field(default_factory=list, description="向机构或发文单位核实的记录（没有核实过就不写）")]
-Curated = Annotated[date, Field(description="资料整理日期：从资料整理出这条记录的日期（不是向机构核实的日期）")]
+Curated = Annotated[PastDate, Field(description="资料整理日期：从资料整理出这条记录的日期（不是向机构核实的日期）")]
 
 
 Level = Literal["province", "city", "district", "county"]
@@ -242,12 +301,16 @@ def convert(model: type[M], value: Any, loaded: Loaded, at: tuple, shown: str) -
         problems = []
         for error in err.errors(include_url=False):
             loc = tuple(error["loc"])
-            if at + loc in loaded.reported:
+            field_of_record = (error.get("ctx") or {}).get("field") if error["type"] == "youfu_rule" else None
+            if field_of_record:
+                loc += (field_of_record,)  # a rule about a whole record, told on the line of its field
+            if at + loc in loaded.reported or at + _clean(loc) in loaded.reported:
                 continue  # the YAML reader already said what is wrong with this value
             if error["type"] == "missing" and at + loc[:-1] in loaded.merged:
                 continue  # the refused merge key is the news, not the keys it would have given
             line = loaded.line_of(at + loc)
-            problem = Problem(path=shown, line=line, message=_rephrase(model, error, loc))
+            word = loaded.words.get(at + _clean(loc))
+            problem = Problem(path=shown, line=line, message=_rephrase(model, error, loc, word))
             if problem not in problems:  # a union reports each branch; say it once
                 problems.append(problem)
         return None, problems
@@ -269,7 +332,7 @@ def _name(loc: tuple) -> str:
         if isinstance(part, int):
             out += f"[{part + 1}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + show_key(part)
     return out or "entry"
 
 
@@ -316,14 +379,79 @@ _EXPECTED = {
 }
 
 
-def _rephrase(model: type[BaseModel], error: dict, loc: tuple) -> str:
+def _clean(loc: tuple) -> tuple:
+    """pydantic adds the chosen union branch to loc ("str", "function-after[...]"); drop it."""
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"str", "int", "float", "none"})))
+
+
+def _field_info(model: type[BaseModel], loc: tuple) -> Any:
+    """The pydantic FieldInfo of the field at `loc`, or None."""
+    current: Any = model
+    info = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return info
+
+
+# Chinese names of fields that have no description in their model.
+LABELS = {"year": "年份", "note": "说明", "value": "数值", "name": "名称",
+          "title": "标题", "topics": "主题", "in_force": "施行日期", "adopted": "通过日期"}
+
+
+def _labelled(model: type[BaseModel], loc: tuple) -> str:
+    """`in_force（施行日期）`: the field's name and, from its description, what it is in Chinese."""
+    name = _name(loc)
+    last = next((p for p in reversed(loc) if isinstance(p, str)), None)
+    info = _field_info(model, loc)
+    label = re.split(r"[（(，,；;：:]", info.description or "")[0].strip() if info is not None else ""
+    if not label or len(label) > 12:
+        label = LABELS.get(last or "", "")
+    return f"{name}（{label}）" if label else f"{name} "
+
+
+_OCTAL_12 = re.compile(r"[-+]?0o[0-7_]+")
+_EXPONENT = re.compile(r"[-+]?(?:\d[\d_]*)?\.?\d*[eE][-+]?\d+")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _number_hint(text: str) -> str | None:
+    """Why `text`, written where a number belongs, is not read as one (None: no better idea)."""
+    if len(text) > 60:
+        return None
+    shown = _show(text)
+    if _OCTAL_12.fullmatch(text):
+        return f"写的 {shown} 是八进制写法，这里读不出数字；请直接写十进制数字"
+    if _EXPONENT.fullmatch(text):
+        return f"写的 {shown} 是科学计数法，这里读不出数字；请直接写出完整的数字"
+    if _THOUSANDS.fullmatch(text):
+        return f"写的 {shown} 带有千位分隔符，这里读不出数字；请去掉逗号，写成 {text.replace(',', '')}"
+    plain = unicodedata.normalize("NFKC", text)
+    if plain != text and re.fullmatch(r"[-+]?\d+(?:\.\d+)?", plain):
+        return f"写的 {shown} 用了全角数字；请改用半角数字，写成 {plain}"
+    return None
+
+
+def _rephrase(model: type[BaseModel], error: dict, loc: tuple, word: str | None = None) -> str:
     kind = error["type"]
     if kind in {"int_type", "float_type"} and ("int" in loc or "float" in loc):
         kind = "float_type"  # int-or-float: one message, "must be a number"
-    # pydantic adds the chosen union branch to loc ("str", "function-after[...]"); drop it
-    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"str", "int", "float", "none"})))
+    loc = _clean(loc)
     name = _name(loc)
     value = error.get("input")
+    if kind == "youfu_rule":
+        return _labelled(model, loc) + error["msg"]
+    if word is not None and isinstance(value, bool) and kind in {"string_type", "literal_error"}:
+        meaning = "是（true）" if value else "否（false）"
+        return f'{name} 写的 {word} 会被 YAML 当作{meaning}，不是文字；作为文字请加引号，写成 "{word}"'
+    if kind in {"int_type", "float_type", "int_parsing", "float_parsing"} and isinstance(value, str):
+        hint = _number_hint(value)
+        if hint:
+            return f"{name} {hint}"
     if kind == "missing":
         return f"{name} is required"
     if kind == "extra_forbidden" and loc and loc[-1] == "last_verified":
@@ -332,7 +460,8 @@ def _rephrase(model: type[BaseModel], error: dict, loc: tuple) -> str:
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
         key = str(loc[-1]) if loc else "?"
-        hint = difflib.get_close_matches(key, allowed, n=1)
+        hint = difflib.get_close_matches(key, allowed, n=1) if len(key) <= 100 else []
+        key = show_key(key)
         suggestion = f" (did you mean {hint[0]}?)" if hint else ""
         where = _name(loc[:-1])
         return (f"key {key} is not allowed{' in ' + where if loc[:-1] else ''}{suggestion}; "
@@ -369,5 +498,14 @@ def _rephrase(model: type[BaseModel], error: dict, loc: tuple) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    if isinstance(value, str):
+        # One line whatever the value holds: line breaks and controls are shown as escapes.
+        value = value[:60]
+        text = '"' + "".join(c if c.isprintable() or c == "\u3000" else f"\\u{ord(c):04x}" for c in value) + '"'
+    else:
+        text = _REPR.repr(value)  # bounded, however large the list or mapping
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 40, 40

@@ -6,10 +6,12 @@ contain (HTML, a second title). Figures are checked by `figures`.
 """
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Iterable, Iterator, Literal
 
@@ -107,10 +109,27 @@ class ReportSet:
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--")
+# Each of these is checked in time proportional to the line, however it is written
+# (a line of 5 MB of "<a" or "![" must not take hours).
+_TAG_START = re.compile(r"</?[A-Za-z]")  # an HTML tag: this, and a > later on the line
 _H1 = re.compile(r"^# ", re.MULTILINE)
-_BAD_URL = re.compile(r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscript|data|file):", re.I | re.M)
-_REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*(?:https?:)?//", re.I)
+_BAD_URL = re.compile(r"(?:\]\(|^\s*\[[^\]]+\]:)\s*(?:<\s*)?(?:javascript|vbscript|data|file):", re.I | re.M)
+_IMAGE_TARGET = re.compile(r"\(\s*(?:<\s*)?(?:https?:)?//", re.I)  # after the ] of ![…]
+
+
+def _has_html(line: str) -> bool:
+    start = _TAG_START.search(line)
+    return "<!--" in line or (start is not None and ">" in line[start.end():])
+
+
+def _remote_image(line: str) -> bool:
+    """`![text](//host/…)`: every ![ before the same ] ends there, so each ] is looked at once."""
+    at = 0
+    for segment in line.split("]")[:-1]:
+        at += len(segment) + 1
+        if "![" in segment and _IMAGE_TARGET.match(line, at):
+            return True
+    return False
 
 
 def load_reports(root: Path, memo: dict | None = None, *,
@@ -139,7 +158,10 @@ def load_reports(root: Path, memo: dict | None = None, *,
 
 def _load_memo(root: Path, path: Path, found: ReportSet, memo: dict) -> tuple[Report | None, list[Problem]]:
     src_uri = path.relative_to(root / "content").as_posix()
-    stat = path.stat()
+    try:
+        stat = os.stat(path)
+    except OSError:  # a dangling link: read_text says so
+        return _load_one(root, path, found)
     key = (stat.st_mtime_ns, stat.st_size)
     cached = memo.get(path)
     if cached is None or cached[0] != key:
@@ -154,7 +176,7 @@ def _load_memo(root: Path, path: Path, found: ReportSet, memo: dict) -> tuple[Re
 def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, list[Problem]]:
     shown = path.relative_to(root).as_posix()
     src_uri = path.relative_to(root / "content").as_posix()
-    text, problems = read_text(path, shown)
+    text, problems = read_text(path, shown, root)
     if text is None:
         return None, problems
     front, body, body_line = split_front_matter(text)
@@ -194,7 +216,9 @@ def excerpt(body: str, limit: int = 120) -> str:
         text = "\n".join(line for line in block.splitlines() if not line.lstrip().startswith("#")).strip()
         if not text:
             continue
-        text = " ".join(_markdown_text(text).split())
+        # enough for the first `limit` characters, and it bounds the rendering time of a
+        # hostile paragraph (a megabyte of brackets)
+        text = " ".join(_markdown_text(text[: 20 * limit]).split())
         if not text:
             continue
         return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -214,7 +238,7 @@ class _TextOnly(HTMLParser):
             self.parts.append(" ")
 
 
-_MD = markdown.Markdown(extensions=["abbr", "attr_list", "def_list", "tables"])
+_MD = markdown.Markdown(extensions=["abbr", "def_list", "tables"])
 _MD_LOCK = threading.Lock()
 
 
@@ -235,14 +259,15 @@ def _markdown_text(text: str) -> str:
 
 
 def check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
+    tags, links, images = "<" in body, ":" in body, "![" in body  # most bodies need no line looked at twice
     for number, line in enumerate(body.splitlines(), start=first_line):
-        if _HTML_TAG.search(line):
+        if tags and _has_html(line):
             yield Problem(path=shown, line=number,
                           message="report text must be Markdown without HTML tags")
-        if _BAD_URL.search(line):
+        if links and _BAD_URL.search(line):
             yield Problem(path=shown, line=number,
                           message="links in report text must not use javascript:, data: or file: addresses")
-        if _REMOTE_IMAGE.search(line):
+        if images and _remote_image(line):
             yield Problem(path=shown, line=number,
                           message="images in report text must be files of this site, not from other websites")
         if _H1.match(line):
@@ -275,6 +300,14 @@ def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]
     if meta.shared_text and len({(s.file, s.part, s.where) for s in meta.sources}) < 2:
         yield Problem(path=shown, line=at("shared_text"),
                       message="shared_text: true 表示同一段文字见于多份资料，sources 至少要列出两处")
+    if meta.year is not None:
+        yield from _check_year(meta, at("year"), shown)
+    first_topic: dict[str, int] = {}
+    for index, topic in enumerate(meta.topics):
+        if topic in first_topic:
+            yield Problem(path=shown, line=at("topics", index), message=(
+                f"topics[{index + 1}]（主题）不能重复：“{topic}”已经是第 {first_topic[topic] + 1} 项；请删掉重复的一项"))
+        first_topic.setdefault(topic, index)
     seen: dict[str, int] = {}
     for index, figure in enumerate(meta.figures):
         if figure.id in seen:
@@ -289,3 +322,15 @@ def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]
             yield Problem(path=shown, line=at(*where),
                           message=result.message + "; correct the figure, or explain the source's own "
                                                    "inconsistency in discrepancy")
+
+
+def _check_year(meta: ReportMeta, line: int, shown: str) -> Iterator[Problem]:
+    """A summary tells what happened: its year is at most this year. A plan may be
+    written for next year, not later."""
+    this_year = date.today().year
+    if meta.kind in PLAN_KINDS and meta.year > this_year + 1:
+        yield Problem(path=shown, line=line, message=(
+            f"year（年份）不能晚于明年（{this_year + 1} 年）：计划、实施方案、工作要点最多写到明年；请核对年份"))
+    elif meta.kind not in PLAN_KINDS and meta.year > this_year:
+        yield Problem(path=shown, line=line, message=(
+            f"year（年份）不能晚于今年（{this_year} 年）：总结、汇报、述职报告写的是已经发生的事；请核对年份"))
