@@ -1,11 +1,12 @@
-"""Preview speed: from saving an edited report to `mkdocs serve` serving the new page.
+"""Preview speed: from saving an edited report to `youfu serve` serving the new page.
 
     .venv/bin/python tests/benchmark/preview.py --reports 1000 --repeat 5
 
 Generates a corpus of N synthetic reports (tests/benchmark/corpus.py), then for each
-mode — `mkdocs serve` (a full rebuild after every change, MkDocs' default) and
-`mkdocs serve --dirty` (only what changed is rebuilt) — starts the server, waits for
-the first build, and then, --repeat times and for each kind of edit:
+mode — `youfu serve --full` (the engine rebuilds every page after every change) and
+`youfu serve` (youfu regenerates only the files an edit changes, and the engine's
+`serve --dirty` rebuilds only those pages) — starts the server, waits for the first
+build, and then, --repeat times and for each kind of edit:
 
 * "body":  a sentence appended to the body of one report (only that page changes);
 * "title": the report's title changed in its front matter (its lists change too:
@@ -13,10 +14,10 @@ the first build, and then, --repeat times and for each kind of edit:
 
 The clock starts when the file is written and stops when an HTTP GET of the edited
 report's page returns the new text (polled every 20 ms), which is what the reader sees
-after the live reload. It therefore includes MkDocs' own file-watching delay: the
-server polls the watched folders every 0.5 s and waits for 0.1 s of quiet before it
-builds. The log line "Documentation built in … seconds" gives the rebuild alone
-("build s"). Between edits the script waits until the server has finished building.
+after the live reload. It therefore includes both watchers: youfu's (inotify, 0.05 s of
+quiet, then the regeneration) and the engine's on the generated tree. The engine's log
+line "Documentation built in … seconds" gives its rebuild alone ("build s"). Between
+edits the script waits until the server has finished building.
 
 Figures are medians over the repeats; the first build's time is printed as the
 baseline (the same machine, the same run). Machines are noisy: read the medians.
@@ -58,9 +59,9 @@ class Server:
 
     def __init__(self, project: Path, dirty: bool):
         self.port = free_port()
-        args = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"]
-        if dirty:
-            args.append("--dirty")
+        args = [sys.executable, "-m", "youfu", "serve", "--root", str(project), "--dev-addr", f"127.0.0.1:{self.port}"]
+        if not dirty:
+            args.append("--full")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         self.process = subprocess.Popen(args, cwd=project, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -88,7 +89,7 @@ class Server:
             if self.process.poll() is not None:
                 break
             time.sleep(0.05)
-        raise SystemExit("mkdocs serve did not finish a build:\n" + "\n".join(self.log[-30:]))
+        raise SystemExit("youfu serve did not finish a build:\n" + "\n".join(self.log[-30:]))
 
     def get(self, path: str) -> str:
         try:
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus.generate(args.reports, args.seed, project)
     figures = {"reports": args.reports, "modes": {}}
     for mode in args.modes:
-        label = "mkdocs serve" + (" --dirty" if mode == "dirty" else "")
+        label = "youfu serve" + (" --full" if mode == "full" else "")
         print(f"[{label}] starting with {args.reports} reports …", flush=True)
         result = measure(project, mode == "dirty", args.repeat, args.kinds, args.pause)
         figures["modes"][mode] = result
@@ -189,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== preview with {args.reports} reports (median s) ==")
     print(f"{'mode':<22}{'first build':>12}" + "".join(f"{'visible ' + k:>15}{'rebuild ' + k:>15}" for k in args.kinds))
     for mode, result in figures["modes"].items():
-        label = "mkdocs serve" + (" --dirty" if mode == "dirty" else "")
+        label = "youfu serve" + (" --full" if mode == "full" else "")
         row = f"{label:<22}{result['first_build_s']:>12.2f}"
         for kind in args.kinds:
             runs = result["edits"][kind]
