@@ -6,14 +6,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from youfu import feeds, figures, opendata, pages, pinyin, preview, search, siteinfo
+from youfu import feeds, figures, opendata, pages, pinyin, preview, search, security, siteinfo
 from youfu.compact import compact
+from youfu.sanitize import sanitize
 from youfu.stash import Stash
 from youfu.catalog import load_catalog
 from youfu.pages import View, site_plan
@@ -84,7 +85,21 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+def on_env(env, config, files):
+    # The page template (overrides/main.html) puts the policy first in every page's <head>.
+    env.globals.update(yf_csp=security.CSP, yf_referrer=security.REFERRER)
+    return env
+
+
 def on_page_content(html: str, page, config, files: Files) -> str:
+    # What Markdown made of the page's file, contributors' text: only the tags, attributes
+    # and addresses of the allow-list in youfu/sanitize.py reach the page.
+    html = sanitize(html)
+    # The title is pinned: MkDocs derives it from the Markdown and gives None once that is
+    # released below (other pages' navigation and footer links show it).
+    page.title = _plain_title(page.title)
+    if page.meta.get("title") and page.meta["title"] != page.title:
+        page.meta["title"] = page.title  # Material's header prints the front matter's title
     view: View | None = _build["plan"].views.get(page.file.src_uri)
     if view is not None:
         template = _env(config).get_template(f"partials/youfu/{view.template}")
@@ -93,11 +108,8 @@ def on_page_content(html: str, page, config, files: Files) -> str:
             site_root=get_relative_url(".", page.url).rstrip("/") + "/",
             url=lambda target: _url(target, page, files), **view.context)
     # MkDocs renders every page before writing any: keep the body compressed until this
-    # page is written (on_page_context takes it back), and let the Markdown go. The title
-    # is pinned first: MkDocs derives it from the Markdown and gives None without it
-    # (other pages' navigation and footer links show it).
+    # page is written (on_page_context takes it back), and let the Markdown go.
     _stash.put(page.file.src_uri, html)
-    page.title = page.title
     page.markdown = None
     return ""
 
@@ -144,6 +156,14 @@ def on_post_build(config):
 
 
 NOT_SEARCHED = {"search/index.md", "404.md"}
+
+
+def _plain_title(title: str | None) -> str | None:
+    """A page title as Material prints it, unescaped, in the navigation, header and footer:
+    one written with < or > in front matter is shown as text, never as markup."""
+    if title is None or ("<" not in title and ">" not in title):
+        return title
+    return str(escape(Markup(title).striptags()))
 
 
 def _page_files(page) -> tuple[str, ...]:

@@ -1,0 +1,420 @@
+"""Contributors' Markdown, made harmless, and the checks that tell them why.
+
+Every page under content/ is written by many hands through git. Two layers keep what
+they write from running script or reaching other websites:
+
+* `sanitize(html)` is applied by the MkDocs hook to the HTML that Markdown made of
+  every page, before it reaches a template: an allow-list (nh3, a binding to the Rust
+  sanitizer ammonia) keeps only the tags, attributes, classes and addresses that the
+  Markdown extensions of mkdocs.yml produce. No event attributes, no `style`, no
+  `javascript:`/`vbscript:`/`data:` addresses however they are spelt (the HTML parser
+  decodes entities first, and control characters and white space inside a scheme are
+  removed as browsers do), no image or other resource from another origin.
+* `check_markdown(text, shown, first_line)` refuses, at validation time, what the
+  sanitizer would remove, naming file and line, so that contributors learn: raw HTML,
+  links and images with addresses the site does not allow, titles with markup, and
+  any other construction whose output the sanitizer would change.
+
+The sanitizer is the guarantee; the check is the explanation. The page's
+Content-Security-Policy (security.py) is a third layer should both fail.
+"""
+from __future__ import annotations
+
+import html
+import re
+import threading
+from html.parser import HTMLParser
+from typing import Callable
+
+import markdown
+import nh3
+from markdown.inlinepatterns import HtmlInlineProcessor
+from markdown.preprocessors import Preprocessor
+
+from .problems import Problem
+
+# ---------------------------------------------------------------------------
+# Markdown as the site renders it (tests/test_security.py keeps this identical to
+# mkdocs.yml; MkDocs always adds toc, tables and fenced_code before the configured ones).
+# ---------------------------------------------------------------------------
+
+MARKDOWN_EXTENSIONS = ("toc", "tables", "fenced_code", "abbr", "admonition", "def_list",
+                       "pymdownx.details", "pymdownx.superfences")
+
+
+def markdown_configs() -> dict[str, dict]:
+    from pymdownx.slugs import slugify
+
+    return {
+        "toc": {"permalink": True, "permalink_title": "本节链接", "slugify": slugify(case="lower")},
+        # align="right" rather than style="text-align: right": no style attribute is needed
+        # anywhere, and Material's stylesheet aligns cells by this attribute.
+        "tables": {"use_align_attribute": True},
+    }
+
+
+# ---------------------------------------------------------------------------
+# The allow-list
+# ---------------------------------------------------------------------------
+
+TAGS = frozenset({
+    "a", "abbr", "blockquote", "br", "code", "dd", "details", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span", "strong",
+    "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
+
+# Removed together with everything inside them (other tags not allowed lose the tag, keep the text).
+DROPPED_WITH_CONTENT = frozenset({
+    "script", "style", "template", "textarea", "title", "noscript", "iframe", "frame", "frameset",
+    "object", "embed", "applet", "svg", "math", "xmp", "noembed", "noframes", "select", "button",
+    "audio", "video", "canvas", "plaintext", "head", "meta", "link", "base",
+})
+
+ATTRIBUTES = {
+    "a": {"href", "title", "class"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "div": {"class"},
+    "p": {"class"},
+    "span": {"class"},
+    "details": {"class", "open"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+ALIGN = {"td": {"align": {"left", "right", "center"}}, "th": {"align": {"left", "right", "center"}}}
+
+# Material's admonition types (and the two modifiers that place a box beside the text).
+ADMONITION_TYPES = frozenset({
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success",
+    "check", "done", "question", "help", "faq", "warning", "caution", "attention", "failure",
+    "fail", "missing", "danger", "error", "bug", "example", "quote", "cite", "inline", "end",
+})
+CLASSES: dict[str, frozenset[str]] = {
+    "a": frozenset({"headerlink"}),  # the toc extension's permalink after each heading
+    "div": frozenset({"admonition", "highlight", "toc"}) | ADMONITION_TYPES,
+    "details": ADMONITION_TYPES,
+    "p": frozenset({"admonition-title"}),
+    "span": frozenset({"filename"}),  # a code block's title; Pygments' classes are added below
+}
+
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # for text links; images: none
+
+
+def _pygments_classes() -> frozenset[str]:
+    try:
+        from pygments.token import STANDARD_TYPES
+    except ImportError:  # pragma: no cover - Pygments comes with Material
+        return frozenset()
+    return frozenset(name for name in STANDARD_TYPES.values() if name)
+
+
+_PYGMENTS = _pygments_classes()
+# Pygments names a token type without a short name after its parent: "l-Scalar-Plain".
+_PYGMENTS_LONG = re.compile(r"^([a-z0-9]{1,3})(?:-[A-Z][A-Za-z0-9]*)+$")
+
+
+def _class_allowed(tag: str, name: str) -> bool:
+    if name in CLASSES.get(tag, ()):
+        return True
+    if tag == "span":
+        if name in _PYGMENTS:
+            return True
+        long = _PYGMENTS_LONG.match(name)
+        return bool(long and long.group(1) in _PYGMENTS)
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Addresses
+# ---------------------------------------------------------------------------
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_STRIP = "".join(chr(c) for c in range(0x21)) + "\x7f"  # C0 controls, space and DEL at either end
+_INSIDE = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in a URL
+
+
+def url_problem(value: str, *, image: bool) -> str | None:
+    """Why an address (already entity-decoded, as an HTML parser gives it) may not be used:
+    None when it may. Text links may be relative or http(s)/mailto/tel; images only relative
+    (a file of this site)."""
+    url = _INSIDE.sub("", value.strip(_STRIP))
+    scheme = _SCHEME.match(url)
+    if scheme:
+        name = scheme.group(1).lower()
+        if image:
+            return "remote" if name in ("http", "https") else f"scheme:{name}"
+        return None if name in LINK_SCHEMES else f"scheme:{name}"
+    if re.match(r"^[/\\]{2}", url):  # //host/… : another site, whatever the page's scheme
+        return "remote"
+    return None
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr == "class":
+        kept = [name for name in value.split() if _class_allowed(tag, name)]
+        return " ".join(kept) or None
+    if attr == "href":
+        return value if url_problem(value, image=False) is None else None
+    if attr == "src":
+        return value if url_problem(value, image=True) is None else None
+    if attr == "title":  # shown as a tooltip: plain text only
+        return value.replace("<", "").replace(">", "")
+    if attr == "id":  # Material's own elements use ids that start with "__" (#__drawer, #__config)
+        return None if value.startswith("__") else value
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+    tag_attribute_values={tag: {a: set(v) for a, v in values.items()} for tag, values in ALIGN.items()},
+    attribute_filter=_attribute_filter,
+    url_schemes=set(LINK_SCHEMES),
+    strip_comments=True,
+    link_rel=None,  # no target attribute is allowed, so links cannot reach their opener
+)
+
+
+def sanitize(fragment: str) -> str:
+    """The HTML fragment with everything outside the allow-list removed."""
+    return _CLEANER.clean(fragment)
+
+
+# ---------------------------------------------------------------------------
+# Validation: what the sanitizer would change, with file and line
+# ---------------------------------------------------------------------------
+
+
+class _Renderer:
+    """Two Markdown converters with the site's extensions: one that records the raw HTML
+    it passes through (block and inline), one that shows raw HTML as text (so that what
+    the Markdown syntax itself makes can be checked on its own)."""
+
+    def __init__(self) -> None:
+        self.raw: list[str] = []
+        self.recording = self._make()
+        self._record(self.recording)
+        self.plain = self._make()
+        self.plain.preprocessors.deregister("html_block")
+        self.plain.inlinePatterns.deregister("html")
+
+    @staticmethod
+    def _make() -> markdown.Markdown:
+        return markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), extension_configs=markdown_configs())
+
+    def _record(self, md: markdown.Markdown) -> None:
+        raw = self.raw
+        block = md.preprocessors["html_block"]
+        inline = md.inlinePatterns["html"]
+
+        class RecordBlocks(Preprocessor):
+            def run(self, lines: list[str]) -> list[str]:
+                before = len(md.htmlStash.rawHtmlBlocks)
+                lines = block.run(lines)
+                raw.extend(str(piece) for piece in md.htmlStash.rawHtmlBlocks[before:])
+                return lines
+
+        class RecordInline(HtmlInlineProcessor):
+            def handleMatch(self, m, data):  # noqa: N802 - Markdown's name
+                raw.append(self.backslash_unescape(self.unescape(m.group(1))))
+                return super().handleMatch(m, data)
+
+        md.preprocessors.register(RecordBlocks(md), "html_block", 20)
+        md.inlinePatterns.register(RecordInline(inline.compiled_re.pattern, md), "html", 90)
+
+    def render(self, text: str) -> tuple[list[str], str]:
+        """(raw HTML pieces in the text, HTML of the text with raw HTML shown as text)."""
+        self.raw.clear()
+        self.recording.reset()
+        self.recording.convert(text)
+        raw = list(self.raw)
+        self.plain.reset()
+        return raw, self.plain.convert(text)
+
+    def render_plain(self, text: str) -> str:
+        self.plain.reset()
+        return self.plain.convert(text)
+
+
+_LOCAL = threading.local()
+
+
+def _renderer() -> _Renderer:
+    renderer = getattr(_LOCAL, "renderer", None)
+    if renderer is None:
+        renderer = _LOCAL.renderer = _Renderer()
+    return renderer
+
+
+class _Tokens(HTMLParser):
+    """An HTML fragment as comparable tokens: tags with their (decoded) attributes, and text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[tuple] = []
+        self.elements: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        self.tokens.append(("<", tag, tuple(sorted(attributes.items()))))
+        self.elements.append((tag, attributes))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self.tokens.append(("</", tag))
+
+    def handle_data(self, data):
+        if self.tokens and self.tokens[-1][0] == "text":
+            self.tokens[-1] = ("text", self.tokens[-1][1] + data)
+        else:
+            self.tokens.append(("text", data))
+
+    def handle_comment(self, data):
+        self.tokens.append(("comment", data))
+
+
+def _tokens(fragment: str) -> _Tokens:
+    parser = _Tokens()
+    parser.feed(fragment)
+    parser.close()
+    return parser
+
+
+def _changed(fragment: str) -> bool:
+    return _tokens(fragment).tokens != _tokens(sanitize(fragment)).tokens
+
+
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9:-]*)")
+
+
+def _show_tag(piece: str) -> str:
+    """A short, recognisable form of a raw HTML piece: <img …>, </div>, <!-- … -->."""
+    piece = piece.strip()
+    if piece.startswith("<!--"):
+        return "<!-- … -->"
+    name = _TAG_NAME.match(piece)
+    if not name:
+        return piece[:12] + ("…" if len(piece) > 12 else "")
+    slash, tag = name.groups()
+    whole = f"<{slash}{tag}>"
+    return whole if piece.lower().startswith(whole.lower()) and len(piece) == len(whole) else f"<{slash}{tag} …>"
+
+
+def _short_url(url: str) -> str:
+    url = url.strip()
+    return url if len(url) <= 40 else url[:39] + "…"
+
+
+class _Lines:
+    """Finds where a piece of rendered output was written in the source."""
+
+    def __init__(self, text: str, first_line: int):
+        self.text = text
+        self.first_line = first_line
+        self.lines = text.split("\n")
+        self.start: dict[str, int] = {}  # needle → where to look for its next occurrence
+
+    def _line_at(self, index: int) -> int:
+        return self.first_line + self.text.count("\n", 0, index)
+
+    def find(self, needle: str) -> int | None:
+        """The line where `needle` starts: exactly as written, or with its white space
+        standing for any white space, indentation or blockquote marks, or with entities."""
+        needle = needle.strip()
+        if not needle:
+            return None
+        start = self.start.get(needle, 0)
+        index = self.text.find(needle, start)
+        if index < 0:
+            words = [re.escape(w) for w in needle.split()]
+            loose = re.compile(r"[\s>]*".join(words), re.I)
+            found = loose.search(self.text, start) or loose.search(self.text)
+            index = found.start() if found else -1
+        if index >= 0:
+            self.start[needle] = index + 1
+            return self._line_at(index)
+        for number, line in enumerate(self.lines):  # written with entities: &#106;avascript:…
+            if needle in html.unescape(line):
+                return self.first_line + number
+        return None
+
+    def bisect(self, present: Callable[[str], bool]) -> int:
+        """The first line by which `present(prefix)` holds (for what cannot be found by text)."""
+        low, high = 1, len(self.lines)
+        if not present("\n".join(self.lines)):
+            return self.first_line
+        while low < high:
+            middle = (low + high) // 2
+            if present("\n".join(self.lines[:middle])):
+                high = middle
+            else:
+                low = middle + 1
+        return self.first_line + low - 1
+
+
+def _subject(shown: str) -> str:
+    return "报告正文" if shown.startswith("content/reports/") else "页面正文"
+
+
+def check_markdown(text: str, shown: str, first_line: int = 1) -> list[Problem]:
+    """Problems with a Markdown body (`text`, starting at line `first_line` of the file
+    `shown`): everything in it that the sanitizer would remove or change."""
+    renderer = _renderer()
+    raw, rendered = renderer.render(text)
+    lines = _Lines(text, first_line)
+    subject = _subject(shown)
+    problems: list[Problem] = []
+
+    def add(line: int, message: str) -> None:
+        problems.append(Problem(path=shown, line=line, message=message))
+
+    for piece in raw:
+        if re.fullmatch(r"\s*", piece):
+            continue
+        line = lines.find(piece) or lines.find(piece.strip().split("\n")[0]) or first_line
+        add(line, f"{subject}不能包含 HTML 标签或脚本（第{line}行的 {_show_tag(piece)}）；请只用 Markdown")
+
+    specific = False
+    for tag, attributes in _tokens(rendered).elements:
+        for attr, value in attributes.items():
+            reason = None
+            if attr == "href" and tag == "a":
+                reason = url_problem(value, image=False)
+            elif attr == "src" and tag == "img":
+                reason = url_problem(value, image=True)
+            if reason is not None:
+                specific = True
+                line = lines.find(value) or lines.bisect(
+                    lambda prefix, v=value: any(a.get(attr) == v for _, a in _tokens(renderer.render_plain(prefix)).elements))
+                add(line, _url_message(subject, line, tag, value, reason))
+            elif attr == "title" and re.search(r"[<>]", value):
+                specific = True
+                line = lines.find(value) or first_line
+                add(line, f"{subject}里链接、图片或缩写的说明文字不能包含 < 或 >（第{line}行）；请改用《》或删掉这两个符号")
+            elif attr == "class" and tag in ("div", "details"):
+                unknown = [name for name in value.split() if not _class_allowed(tag, name)]
+                if unknown and ("admonition" in value.split() or tag == "details"):
+                    specific = True
+                    line = lines.find(unknown[0]) or first_line
+                    add(line, f"{subject}里提示框的类型必须是 note、info、tip、warning、danger 等 Material 提供的类型之一"
+                              f"（第{line}行写的是 \"{unknown[0]}\"）")
+    if not specific and _changed(rendered):
+        line = lines.bisect(lambda prefix: _changed(renderer.render_plain(prefix)))
+        add(line, f"{subject}里有本站不支持的 Markdown 写法（第{line}行附近），生成网页时会被去掉；"
+                  "请只用段落、标题、列表、表格、链接和提示框")
+    return sorted(set(problems))
+
+
+def _url_message(subject: str, line: int, tag: str, value: str, reason: str) -> str:
+    if tag == "img":
+        shown = _short_url(value) if reason == "remote" else reason.split(":", 1)[1] + ": 地址"
+        return (f"{subject}里的图片只能用本站的文件（第{line}行的 {shown}）；"
+                "请把图片放进 content/ 文件夹，用相对路径引用")
+    if reason == "remote":
+        return (f"{subject}里的链接不能以 // 开头（第{line}行）；其他网站的网址请写完整，"
+                "以 https:// 开头")
+    scheme = reason.split(":", 1)[1]
+    return (f"{subject}里的链接不能用 {scheme}: 地址（第{line}行）；链接只能写本站页面的相对路径，"
+            "或以 https://、http://、mailto:、tel: 开头的网址")
