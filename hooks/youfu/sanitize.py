@@ -286,20 +286,19 @@ def _changed(fragment: str) -> bool:
     return _tokens(fragment).tokens != _tokens(sanitize(fragment)).tokens
 
 
-_TAG_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9:-]*)")
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)\s*(/?>)?")
 
 
 def _show_tag(piece: str) -> str:
-    """A short, recognisable form of a raw HTML piece: <img …>, </div>, <!-- … -->."""
+    """A short, recognisable form of a raw HTML piece's first tag: <div>, <img …>, </p>, <!-- … -->."""
     piece = piece.strip()
     if piece.startswith("<!--"):
         return "<!-- … -->"
     name = _TAG_NAME.match(piece)
     if not name:
         return piece[:12] + ("…" if len(piece) > 12 else "")
-    slash, tag = name.groups()
-    whole = f"<{slash}{tag}>"
-    return whole if piece.lower().startswith(whole.lower()) and len(piece) == len(whole) else f"<{slash}{tag} …>"
+    slash, tag, closed = name.groups()
+    return f"<{slash}{tag}>" if closed else f"<{slash}{tag} …>"
 
 
 def _short_url(url: str) -> str:
@@ -402,8 +401,8 @@ def check_markdown(text: str, shown: str, first_line: int = 1) -> list[Problem]:
                               f"（第{line}行写的是 \"{unknown[0]}\"）")
     if not specific and _changed(rendered):
         line = lines.bisect(lambda prefix: _changed(renderer.render_plain(prefix)))
-        add(line, f"{subject}里有本站不支持的 Markdown 写法（第{line}行附近），生成网页时会被去掉；"
-                  "请只用段落、标题、列表、表格、链接和提示框")
+        add(line, f"{subject}只能用段落、标题、列表、表格、代码、链接和提示框这些 Markdown 写法"
+                  f"（第{line}行附近的写法本站不支持，生成网页时会被去掉）")
     return sorted(set(problems))
 
 
