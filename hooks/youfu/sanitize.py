@@ -369,11 +369,14 @@ def check_markdown(text: str, shown: str, first_line: int = 1) -> list[Problem]:
     def add(line: int, message: str) -> None:
         problems.append(Problem(path=shown, line=line, message=message))
 
+    html_lines: set[int] = set()
     for piece in raw:
         if re.fullmatch(r"\s*", piece):
             continue
         line = lines.find(piece) or lines.find(piece.strip().split("\n")[0]) or first_line
-        add(line, f"{subject}不能包含 HTML 标签或脚本（第{line}行的 {_show_tag(piece)}）；请只用 Markdown")
+        if line not in html_lines:  # the first tag on a line (or on the lines a tag spans) is enough
+            html_lines.update(range(line, line + piece.strip().count("\n") + 1))
+            add(line, f"{subject}不能包含 HTML 标签或脚本（第{line}行的 {_show_tag(piece)}）；请只用 Markdown")
 
     specific = False
     for tag, attributes in _tokens(rendered).elements:
