@@ -86,8 +86,10 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_env(env, config, files):
-    # The page template (overrides/main.html) puts the policy first in every page's <head>.
-    env.globals.update(yf_csp=security.CSP, yf_referrer=security.REFERRER)
+    # The page template (overrides/main.html) puts the policy first in every page's <head>
+    # (the preview's allows MkDocs' inline live-reload script).
+    csp = security.PREVIEW_CSP if preview.MODE.serving else security.CSP
+    env.globals.update(yf_csp=csp, yf_referrer=security.REFERRER)
     return env
 
 

@@ -586,6 +586,57 @@ def test_site_opened_from_disk_searches_under_the_policy(chromium, shipped_site)
     seen.page.close()
 
 
+@pytest.mark.browser
+def test_preview_keeps_its_live_reload_under_the_preview_policy(chromium):
+    """`mkdocs serve` adds an inline live-reload script to every page it serves: the
+    preview's policy lets it run (security.PREVIEW_CSP), the published pages' does not."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    from youfu.security import PREVIEW_CSP
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=ROOT,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                urllib.request.urlopen(base, timeout=5).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "mkdocs serve did not start"
+                time.sleep(0.5)
+        page = chromium.new_page()
+        logs: list[str] = []
+        page.on("console", lambda m: logs.append(m.text))
+        page.goto(base + "about.html", wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content") == PREVIEW_CSP
+        assert "Enabled live reload" in logs
+        assert page.evaluate("window.__violations") == []
+        page.close()
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def test_preview_policy_differs_only_by_inline_scripts():
+    from youfu.security import CSP, PREVIEW_CSP
+
+    assert directives(PREVIEW_CSP) == {**directives(CSP), "script-src": ["'self'", "'unsafe-inline'"]}
+
+
 # ---------------------------------------------------------------------------
 # The payload corpus: validate, then build and look in Chromium
 # ---------------------------------------------------------------------------

@@ -28,6 +28,11 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 """The policy in every page's <meta> tag."""
 
+PREVIEW_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+"""The policy while `mkdocs serve` previews the site on the contributor's own computer:
+MkDocs puts an inline live-reload script (with a new number in it for every request) into
+each page it serves. Everything else stays as published, and the sanitizer works the same."""
+
 HEADER_CSP = CSP + "; frame-ancestors 'self'"
 """The same policy as a response header, which may also say who may frame the site."""
 
