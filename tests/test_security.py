@@ -195,6 +195,7 @@ def test_check_markdown_on_a_hand_written_page_says_page_text():
     ('[a](https://www.gov.cn/ "&lt;b&gt;")', [title_msg(R, 1)]),
     ('x\n\n!!! md-header "假页眉"\n    正文', [admonition_msg(R, 3, "md-header")]),
     ("x\n\n## __config\n", [generic_msg(R, 3)]),
+    ("[a](javascript:alert(1))\n\n## __config\n", [link_msg(R, 1, "javascript"), generic_msg(R, 3)]),
     ("> 引用 <img\n> src=x onerror=alert(1)>", [html_msg(R, 1, "<img …>")]),
     ("- 项目 <span\n  onmouseover=alert(1)>悬停</span>", [html_msg(R, 1, "<span …>")]),
     ("a\n\n<!-- 注释 -->\n", [html_msg(R, 3, "<!-- … -->")]),

@@ -244,11 +244,26 @@ class _Tokens(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tokens: list[tuple] = []
         self.elements: list[tuple[str, dict[str, str]]] = []
+        self.positions: list[int] = []  # where each element's start tag is in tokens
 
     def handle_starttag(self, tag, attrs):
         attributes = {name: value or "" for name, value in attrs}
+        self.positions.append(len(self.tokens))
         self.tokens.append(("<", tag, tuple(sorted(attributes.items()))))
         self.elements.append((tag, attributes))
+
+    def as_explained(self, explained: set[tuple[int, str]]) -> list[tuple]:
+        """The tokens with the attributes already explained by a problem filtered as the
+        sanitizer filters them: what is left to differ is not explained yet."""
+        tokens = list(self.tokens)
+        for element, attr in explained:
+            tag, attributes = self.elements[element]
+            kept = dict(attributes)
+            value = _attribute_filter(tag, attr, kept.pop(attr))
+            if value is not None:
+                kept[attr] = value
+            tokens[self.positions[element]] = ("<", tag, tuple(sorted(kept.items())))
+        return tokens
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -271,10 +286,6 @@ def _tokens(fragment: str) -> _Tokens:
     parser.feed(fragment)
     parser.close()
     return parser
-
-
-def _changed(fragment: str) -> bool:
-    return _tokens(fragment).tokens != _tokens(sanitize(fragment)).tokens
 
 
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)\s*(/?>)?")
@@ -385,9 +396,40 @@ def full_check(text: str, shown: str, first_line: int = 1) -> list[Problem]:
             html_lines.update(range(line, line + piece.strip().count("\n") + 1))
             add(line, f"{subject}不能包含 HTML 标签或脚本（第{line}行的 {_show_tag(piece)}）；请只用 Markdown")
 
-    specific = False
     tokens = _tokens(rendered)
-    for tag, attributes in tokens.elements:
+    findings = _findings(tokens)
+    for kind, tag, value, detail in (f[2:] for f in findings):
+        if kind == "url":
+            line = lines.find(value) or lines.bisect(
+                lambda prefix, v=value: any(a.get("href", a.get("src")) == v
+                                            for _, a in _tokens(renderer.render_plain(prefix)).elements))
+            add(line, _url_message(subject, line, tag, value, detail))
+        elif kind == "title":
+            line = lines.find(value) or first_line
+            add(line, f"{subject}里链接、图片或缩写的说明文字不能包含 < 或 >（第{line}行）；请改用《》或删掉这两个符号")
+        else:  # an admonition's type
+            line = lines.find(detail) or first_line
+            add(line, f"{subject}里提示框的类型必须是 note、info、tip、warning、danger 等 Material 提供的类型之一"
+                      f"（第{line}行写的是 \"{detail}\"）")
+    if _unexplained(tokens, findings, rendered):
+
+        def unexplained_in(prefix: str) -> bool:
+            html_prefix = renderer.render_plain(prefix)
+            prefix_tokens = _tokens(html_prefix)
+            return _unexplained(prefix_tokens, _findings(prefix_tokens), html_prefix)
+
+        line = lines.bisect(unexplained_in)
+        add(line, f"{subject}只能用段落、标题、列表、表格、代码、链接和提示框这些 Markdown 写法"
+                  f"（第{line}行附近的写法本站不支持，生成网页时会被去掉）")
+    return sorted(set(problems))
+
+
+def _findings(tokens: _Tokens) -> list[tuple[int, str, str, str, str, str]]:
+    """What the Markdown syntax made that the sanitizer changes and a message can explain:
+    (element, attribute, kind, tag, value, detail) for addresses, titles with markup and
+    admonition types the theme does not have."""
+    found = []
+    for element, (tag, attributes) in enumerate(tokens.elements):
         for attr, value in attributes.items():
             reason = None
             if attr == "href" and tag == "a":
@@ -395,26 +437,21 @@ def full_check(text: str, shown: str, first_line: int = 1) -> list[Problem]:
             elif attr == "src" and tag == "img":
                 reason = url_problem(value, image=True)
             if reason is not None:
-                specific = True
-                line = lines.find(value) or lines.bisect(
-                    lambda prefix, v=value: any(a.get(attr) == v for _, a in _tokens(renderer.render_plain(prefix)).elements))
-                add(line, _url_message(subject, line, tag, value, reason))
+                found.append((element, attr, "url", tag, value, reason))
             elif attr == "title" and re.search(r"[<>]", value):
-                specific = True
-                line = lines.find(value) or first_line
-                add(line, f"{subject}里链接、图片或缩写的说明文字不能包含 < 或 >（第{line}行）；请改用《》或删掉这两个符号")
+                found.append((element, attr, "title", tag, value, ""))
             elif attr == "class" and tag in ("div", "details"):
                 unknown = [name for name in value.split() if not _class_allowed(tag, name)]
                 if unknown and ("admonition" in value.split() or tag == "details"):
-                    specific = True
-                    line = lines.find(unknown[0]) or first_line
-                    add(line, f"{subject}里提示框的类型必须是 note、info、tip、warning、danger 等 Material 提供的类型之一"
-                              f"（第{line}行写的是 \"{unknown[0]}\"）")
-    if not specific and tokens.tokens != _tokens(sanitize(rendered)).tokens:
-        line = lines.bisect(lambda prefix: _changed(renderer.render_plain(prefix)))
-        add(line, f"{subject}只能用段落、标题、列表、表格、代码、链接和提示框这些 Markdown 写法"
-                  f"（第{line}行附近的写法本站不支持，生成网页时会被去掉）")
-    return sorted(set(problems))
+                    found.append((element, attr, "admonition", tag, value, unknown[0]))
+    return found
+
+
+def _unexplained(tokens: _Tokens, findings: list, rendered: str) -> bool:
+    """Whether the sanitizer changes more in `rendered` (whose tokens are `tokens`) than
+    `findings` explain."""
+    explained = {(f[0], f[1]) for f in findings}
+    return tokens.as_explained(explained) != _tokens(sanitize(rendered)).tokens
 
 
 def _url_message(subject: str, line: int, tag: str, value: str, reason: str) -> str:
