@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
-from youfu import generate, pipeline, siteconfig, staging
+from youfu import generate, pipeline, sanitize, security, siteconfig, staging
 from youfu.problems import DataError
 
 log = logging.getLogger("mkdocs.plugins.youfu")
@@ -64,6 +64,21 @@ def on_config(config):
         except staging.StagingError as err:
             raise Abort(str(err)) from None
     return config
+
+
+def on_env(env, config, files):
+    # The page template (overrides/main.html) puts the policy first in every page's <head>.
+    # A preview allows the engine's inline live-reload script; a build gets the published
+    # policy (which `youfu build` writes into every page after any engine, pipeline.finish_page).
+    env.globals.update(yf_csp=security.PREVIEW_CSP if _state["command"] == "serve" else security.CSP,
+                       yf_referrer=security.REFERRER)
+    return env
+
+
+def on_page_content(html, page, config, files):
+    # Contributors' Markdown, as the engine rendered it, through the allow-list (youfu/sanitize.py)
+    # before any page is written (also in a preview); `youfu build` does it again after any engine.
+    return sanitize.sanitize_regions(html)
 
 
 def on_serve(server, config, builder):

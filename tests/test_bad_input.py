@@ -511,7 +511,7 @@ REPORTS = [
           "of its bureau"]),
     Case("report-body-with-html",
          {R: REPORT + "\n<div>加粗</div>\n"},
-         [f"{R}:23: report text must be Markdown without HTML tags"]),
+         [f"{R}:23: 报告正文不能包含 HTML 标签或脚本（第23行的 <div>）；请只用 Markdown"]),
     Case("report-body-with-h1-title",
          {R: REPORT + "\n# 另一个标题\n"},
          [f"{R}:23: report text must not have a # title (the title comes from front matter; use ## )"]),
@@ -670,7 +670,8 @@ def _html_in_a_report(project: Path) -> str:
     text = path.read_text(encoding="utf-8").rstrip("\n") + "\n\n<script>alert(1)</script>\n"
     path.write_text(text, encoding="utf-8")
     shown = path.relative_to(project).as_posix()
-    return f"{shown}:{text.count(chr(10))}: report text must be Markdown without HTML tags"
+    line = text.count(chr(10))
+    return f"{shown}:{line}: 报告正文不能包含 HTML 标签或脚本（第{line}行的 <script>）；请只用 Markdown"
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

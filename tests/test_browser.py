@@ -219,12 +219,14 @@ def test_group_checklist_prints_on_one_a4_page(browser, base_url, catalog):
 # ---------------------------------------------------------------------------
 
 
-def test_every_kind_of_page_satisfies_the_documented_csp(browser, tmp_path_factory):
-    from youfu.security import CSP
+def test_every_kind_of_page_satisfies_the_documented_headers(browser, tmp_path_factory):
+    """Served with the response headers of the publishing guide (the policy again, with
+    frame-ancestors, nosniff and no referrer), on top of each page's own policy."""
+    from youfu.security import HEADERS
 
     out = tmp_path_factory.mktemp("csp-site")
     assert build(ROOT, out).returncode == 0
-    with serve(out, headers={"Content-Security-Policy": CSP}) as url:
+    with serve(out, headers=HEADERS) as url:
         for path in one_page_of_each_kind() + [built("search/index.md") + "?q=%E7%BB%BF%E8%89%B2"]:
             page = browser.new_page()
             violations: list[str] = []

@@ -77,7 +77,7 @@ CASES = {
     "html and a second title in the body": (
         GOOD + "\n# 另一个标题\n\n<script>alert(1)</script>\n",
         [f"{P}:23: report text must not have a # title (the title comes from front matter; use ## )",
-         f"{P}:25: report text must be Markdown without HTML tags"]),
+         f"{P}:25: 报告正文不能包含 HTML 标签或脚本（第25行的 <script>）；请只用 Markdown"]),
     "inferred year without a year": (
         GOOD.replace("year: 2014", "year: null\nyear_inferred: 文中提到十八大"),
         [f"{P}:5: year_inferred must go with a year (write the inferred year in year)"]),
@@ -210,10 +210,12 @@ def test_shipped_summaries_are_plain_language_length():
 def test_dangerous_links_and_remote_images_in_report_text_are_refused(repo):
     body = GOOD + ("\n[点这里](javascript:alert(1))\n\n[参考][1]\n\n[1]: data:text/html,hi\n\n"
                    "![图](https://evil.example/x.png)\n\n[正常链接](../../bureaus/test-city.md)\n")
+    allowed = "链接只能写本站页面的相对路径，或以 https://、http://、mailto:、tel: 开头的网址"
     assert problems_for(repo, body) == [
-        f"{P}:23: links in report text must not use javascript:, data: or file: addresses",
-        f"{P}:27: links in report text must not use javascript:, data: or file: addresses",
-        f"{P}:29: images in report text must be files of this site, not from other websites",
+        f"{P}:23: 报告正文里的链接不能用 javascript: 地址（第23行）；{allowed}",
+        f"{P}:27: 报告正文里的链接不能用 data: 地址（第27行）；{allowed}",
+        f"{P}:29: 报告正文里的图片只能用本站的文件（第29行的 https://evil.example/x.png）；请把图片放进 content/ 文件夹，"
+        "用相对路径引用",
     ]
 
 

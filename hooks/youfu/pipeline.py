@@ -10,8 +10,10 @@ a build that passed every check replaces it.
 """
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import generate, indexer, linkcheck, siteconfig, staging
+from . import generate, indexer, linkcheck, sanitize, security, siteconfig, staging
 from .catalog import load_catalog
 from .compact import compact
 
@@ -202,9 +204,9 @@ def postbuild(site: Path, *, check_links: bool = True, mount: str = "/", finish_
     if finish_pages:
         for path in sorted(site.rglob("*.html")):
             text = path.read_text(encoding="utf-8")
-            smaller = compact(text)
-            if smaller != text:
-                path.write_text(smaller, encoding="utf-8")
+            finished = finish_page(text)
+            if finished != text:
+                path.write_text(finished, encoding="utf-8")
     count = indexer.index(site)
     if check_links:
         broken, _ = linkcheck.broken_links(site, mount)
@@ -212,6 +214,22 @@ def postbuild(site: Path, *, check_links: bool = True, mount: str = "/", finish_
             shown = "\n".join(f"{b.page}: {b.link}：{_reason(b.reason)}" for b in broken[:50])
             raise BuildError(f"生成的网站里有 {len(broken)} 个失效的链接或锚点，未替换网站：\n{shown}")
     return count
+
+
+_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+
+
+def finish_page(text: str) -> str:
+    """A built page as it is published, whatever engine made it: contributors' Markdown
+    cleaned (sanitize.sanitize_regions), the published Content-Security-Policy first in
+    <head> (security.CSP), and the whitespace the theme leaves between tags collapsed."""
+    text = sanitize.sanitize_regions(text)
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(security.CSP)}">'
+    if _POLICY.search(text):
+        text = _POLICY.sub(lambda _: policy, text, count=1)
+    elif "<head>" in text:
+        text = text.replace("<head>", "<head>\n" + policy, 1)
+    return compact(text)
 
 
 def _reason(reason: str) -> str:

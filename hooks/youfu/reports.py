@@ -21,6 +21,7 @@ from pydantic import Field
 from . import figures as fig
 from .problems import Problem
 from .records import CERTAINTY_NAMES, Id, Inferences, Period, Record, Sources, Text, convert
+from .sanitize import check_markdown
 from .yamlio import Loaded, parse_yaml, read_text, split_front_matter
 
 FOLDER = "content/reports"
@@ -109,27 +110,7 @@ class ReportSet:
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
-# Each of these is checked in time proportional to the line, however it is written
-# (a line of 5 MB of "<a" or "![" must not take hours).
-_TAG_START = re.compile(r"</?[A-Za-z]")  # an HTML tag: this, and a > later on the line
 _H1 = re.compile(r"^# ", re.MULTILINE)
-_BAD_URL = re.compile(r"(?:\]\(|^\s*\[[^\]]+\]:)\s*(?:<\s*)?(?:javascript|vbscript|data|file):", re.I | re.M)
-_IMAGE_TARGET = re.compile(r"\(\s*(?:<\s*)?(?:https?:)?//", re.I)  # after the ] of ![…]
-
-
-def _has_html(line: str) -> bool:
-    start = _TAG_START.search(line)
-    return "<!--" in line or (start is not None and ">" in line[start.end():])
-
-
-def _remote_image(line: str) -> bool:
-    """`![text](//host/…)`: every ![ before the same ] ends there, so each ] is looked at once."""
-    at = 0
-    for segment in line.split("]")[:-1]:
-        at += len(segment) + 1
-        if "![" in segment and _IMAGE_TARGET.match(line, at):
-            return True
-    return False
 
 
 def load_reports(root: Path, memo: dict | None = None, *,
@@ -259,17 +240,9 @@ def _markdown_text(text: str) -> str:
 
 
 def check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
-    tags, links, images = "<" in body, ":" in body, "![" in body  # most bodies need no line looked at twice
+    # HTML, script and addresses the site does not allow: the same check as every page (sanitize.py).
+    yield from check_markdown(body, shown, first_line)
     for number, line in enumerate(body.splitlines(), start=first_line):
-        if tags and _has_html(line):
-            yield Problem(path=shown, line=number,
-                          message="report text must be Markdown without HTML tags")
-        if links and _BAD_URL.search(line):
-            yield Problem(path=shown, line=number,
-                          message="links in report text must not use javascript:, data: or file: addresses")
-        if images and _remote_image(line):
-            yield Problem(path=shown, line=number,
-                          message="images in report text must be files of this site, not from other websites")
         if _H1.match(line):
             yield Problem(path=shown, line=number,
                           message="report text must not have a # title (the title comes from front matter; use ## )")
