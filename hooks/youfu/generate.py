@@ -19,6 +19,7 @@ longer has are removed; a folder youfu did not make is never touched.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -60,6 +61,37 @@ class Result:
     total: int = 0
 
 
+@dataclass
+class Memo:
+    """What one preview process keeps between regenerations (`youfu serve`): each file's
+    bytes with the signature of what it was made from. A page whose inputs did not change
+    is not rendered again: a report edit renders that report's page and the lists that
+    show it, not the whole site."""
+
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # path → (signature, bytes)
+    info: tuple[str, Any] | None = None  # (git HEAD, SiteInfo)
+
+
+def signature(parts) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(str(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def files_signature(*folders: Path) -> str:
+    """Changes whenever a file under `folders` changes (or is added or removed)."""
+    def parts():
+        for folder in folders:
+            for dirpath, dirnames, filenames in os.walk(folder):
+                dirnames.sort()
+                for name in sorted(filenames):
+                    info = os.stat(os.path.join(dirpath, name))
+                    yield f"{dirpath}/{name}:{info.st_mtime_ns}:{info.st_size}"
+    return signature(parts())
+
+
 @dataclass(frozen=True)
 class PageRef:
     """What templates may ask of the page they render."""
@@ -75,8 +107,10 @@ class PageRef:
 
 
 def generate(root: Path, out: Path, *, config: siteconfig.SiteConfig | None = None,
-             catalog: Catalog | None = None) -> Result:
-    """Write the site's source tree into `out`; raise GenerateError on any problem."""
+             catalog: Catalog | None = None, memo: Memo | None = None) -> Result:
+    """Write the site's source tree into `out`; raise GenerateError on any problem.
+    With `memo` (kept by the caller between runs), pages whose inputs are unchanged are
+    not rendered again."""
     config = config or siteconfig.read(root)
     if config.use_directory_urls:
         raise GenerateError("mkdocs.yml: use_directory_urls 必须是 false（页面地址写成 a/b.html，"
@@ -85,28 +119,99 @@ def generate(root: Path, out: Path, *, config: siteconfig.SiteConfig | None = No
         catalog, problems = load_catalog(root)
         if problems:
             raise GenerateError(f"{len(problems)} 个数据问题", problems)
-    files = render_site(root, config, catalog)
+    files = render_site(root, config, catalog, memo or Memo())
     return sync(out, files)
 
 
-def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog) -> dict[str, bytes]:
-    """Every file of the tree, by its path in the tree."""
-    plan = site_plan(catalog)
-    info = siteinfo.collect(root, catalog)
-    data_files = {path: (c if isinstance(c, bytes) else c.encode("utf-8")) for path, c in opendata.files(catalog).items()}
-    renderer = Renderer(root, config, catalog, plan, info, extra=set(data_files) | {"feed.xml"})
+def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, memo: Memo) -> dict[str, bytes]:
+    """Every file of the tree, by its path in the tree. A file whose signature is in `memo`
+    is taken from there: the signature covers the data files, the templates, the
+    configuration, git's HEAD (change histories) and what the page itself shows."""
+    plan = getattr(catalog, "plan", None) or site_plan(catalog)
+    head = siteinfo.git_head(root)
+    if memo.info is None or memo.info[0] != head or head is None:
+        memo.info = (head, siteinfo.collect(root, catalog))
+    info = memo.info[1]
+    base = signature([files_signature(root / "data", config.overrides), _stat(root / siteconfig.CONFIG_FILE), head,
+                      config.site_url, siteinfo.build_date()])
+    reports = _ReportSignatures(catalog)
+    renderer = Renderer(root, config, catalog, plan, info, extra=_data_paths() | {"feed.xml"})
     files: dict[str, bytes] = {}
+
+    def made(path: str, inputs: list, make) -> None:
+        key = signature([base, *inputs])
+        cached = memo.pages.get(path)
+        files[path] = cached[1] if cached and cached[0] == key else make()
+        memo.pages[path] = (key, files[path])
+
     for path in sorted(_content_files(config.content)):
         relative = path.relative_to(config.content).as_posix()
         if relative.endswith(".md"):
-            files[relative] = renderer.hand_written(relative, path.read_text(encoding="utf-8")).encode("utf-8")
+            view = plan.views.get(relative)
+            inputs = [_stat(path), reports.of(view.context) if view else ""]
+            made(relative, inputs, lambda p=path, r=relative: renderer.hand_written(
+                r, p.read_text(encoding="utf-8")).encode("utf-8"))
         else:
             files[relative] = path.read_bytes()
     for page in plan.generated:
-        files[page.src_uri] = renderer.generated(page).encode("utf-8")
-    files.update(data_files)
-    files["feed.xml"] = renderer.feed().encode("utf-8")
+        made(page.src_uri, [page.title, page.description, reports.of(plan.views[page.src_uri].context)],
+             lambda page=page: renderer.generated(page).encode("utf-8"))
+    every = reports.all()
+    for path, content in _data_files(catalog, memo, base, every).items():
+        files[path] = content
+    made("feed.xml", [every], lambda: renderer.feed().encode("utf-8"))
     return files
+
+
+def _stat(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_mtime_ns}:{info.st_size}"
+
+
+def _data_paths() -> set[str]:
+    return {f"downloads/{d.name}.{ext}" for d in opendata.DATASETS for ext in ("json", "csv", "schema.json")}
+
+
+def _data_files(catalog: Catalog, memo: Memo, base: str, every: str) -> dict[str, bytes]:
+    """The open data downloads: made again only when the data or any report changed."""
+    key = signature([base, every])
+    paths = sorted(_data_paths())
+    if all(memo.pages.get(p, ("",))[0] == key for p in paths):
+        return {p: memo.pages[p][1] for p in paths}
+    out = {p: (c if isinstance(c, bytes) else c.encode("utf-8")) for p, c in opendata.files(catalog).items()}
+    for path, content in out.items():
+        memo.pages[path] = (key, content)
+    return out
+
+
+class _ReportSignatures:
+    """What a page shows of the reports it lists: their front matter and excerpt."""
+
+    def __init__(self, catalog: Catalog):
+        self.by_id = {id(r): f"{r.src_uri}:{r.meta!r}:{r.excerpt}" for r in catalog.reports}
+        self._all: str | None = None
+
+    def of(self, context: dict) -> str:
+        parts: list[str] = []
+        for key in sorted(context):
+            self._collect(context[key], parts, 0)
+        return signature(parts)
+
+    def all(self) -> str:
+        if self._all is None:
+            self._all = signature(sorted(self.by_id.values()))
+        return self._all
+
+    def _collect(self, value, parts: list[str], depth: int) -> None:
+        if id(value) in self.by_id:
+            parts.append(self.by_id[id(value)])
+        elif isinstance(value, (list, tuple)) and depth < 3:
+            parts.append(f"[{len(value)}]")
+            for item in value:
+                self._collect(item, parts, depth + 1)
+        elif isinstance(value, dict) and depth < 3:
+            for item in value.values():
+                self._collect(item, parts, depth + 1)
 
 
 def _content_files(folder: Path):
@@ -133,6 +238,7 @@ class Renderer:
         hand = {p.relative_to(config.content).as_posix() for p in _content_files(config.content)}
         self.sources = generated | hand | set(extra)  # every page and file the tree will hold
         self.titles = {p.src_uri: p.title for p in plan.generated}
+        self.reports = {r.src_uri: r for r in catalog.reports}
 
     # -- the three kinds of file ----------------------------------------------------------
 
@@ -144,7 +250,8 @@ class Renderer:
     def hand_written(self, src_uri: str, text: str) -> str:
         front, body, _ = split_front_matter(text)
         head = f"---\n{front}---\n" if front is not None else ""
-        title = _title(front, body)
+        report = self.reports.get(src_uri)
+        title = report.meta.title if report is not None else _title(front, body)
         self.titles[src_uri] = title
         markdown = f'\n<div class="yf-md" markdown="1">\n\n{body.strip()}\n\n</div>\n'
         view = self.plan.views.get(src_uri)
@@ -208,7 +315,7 @@ def _title(front: str | None, body: str) -> str:
     import yaml
 
     if front:
-        meta = yaml.safe_load(front)
+        meta = yaml.load(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         if isinstance(meta, dict) and meta.get("title"):
             return str(meta["title"])
     for line in body.splitlines():

@@ -280,6 +280,7 @@ class _Regenerator:
         self.root, self.docs, self.report = root, docs, report or _print_result
         self.lock = threading.Lock()
         self.memo: dict = {}  # reports whose file did not change are not read again
+        self.pages = generate.Memo()  # pages whose inputs did not change are not rendered again
 
     def __call__(self) -> None:
         with self.lock:
@@ -288,7 +289,7 @@ class _Regenerator:
                 catalog, problems = load_catalog(self.root, report_memo=self.memo)
                 if problems:
                     raise generate.GenerateError(f"{len(problems)} 个数据问题", problems)
-                result = generate.generate(self.root, self.docs, catalog=catalog)
+                result = generate.generate(self.root, self.docs, catalog=catalog, memo=self.pages)
             except generate.GenerateError as error:
                 self.report(None, error, time.perf_counter() - started)
                 return

@@ -66,6 +66,15 @@ def collect(root: Path, catalog: Catalog) -> SiteInfo:
     )
 
 
+def git_head(root: Path) -> str | None:
+    """The commit checked out (None outside git): change histories change only with it."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
 def file_history(root: Path, *paths: str) -> dict[str, list[Change]]:
     """Every commit touching each file under `paths`, newest first, from one git call."""
     try:

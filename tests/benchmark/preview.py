@@ -132,7 +132,7 @@ def edit(path: Path, kind: str, mark: str) -> str:
 def measure(project: Path, dirty: bool, repeat: int, kinds: list[str], pause: float) -> dict:
     server = Server(project, dirty)
     try:
-        server.wait_builds(1, timeout=1800)
+        server.wait_builds(1, timeout=float(os.environ.get("YOUFU_FIRST_BUILD_TIMEOUT", "1800")))
         first = server.builds[0]
         path, page = report_to_edit(project)
         assert server.get(page), f"{page} is not served"
