@@ -137,7 +137,9 @@ def on_post_build(config):
     if preview.MODE.serving:  # the page shows at once; the index follows
         preview.BACKGROUND.run(search.write, Path(config.site_dir), docs, _build["aliases"])
     else:
-        search.write(Path(config.site_dir), docs, _build["aliases"])
+        index = search.write(Path(config.site_dir), docs, _build["aliases"])
+        for sentence, share in index.repeated.items():  # template text that is not marked data-yf-noindex
+            log.info("搜索索引未收录（%d%% 的同类页面都有这句，是模板文字）：%s", round(share * 100), sentence)
 
 
 # ---------------------------------------------------------------------------

@@ -3,8 +3,11 @@ the built shipped site (Simplified, Traditional, sub-words, digits next to Han
 characters, several words, filters, no results, URL round trip, file:// and a sub-path)."""
 from __future__ import annotations
 
+import functools
 import re
 import shutil
+import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
@@ -54,6 +57,42 @@ def test_sections_follow_headings_with_ids():
     html = '<h1>标题</h1><p>开头</p><h2 id="a">甲</h2><p>一<a class="headerlink" href="#a">¶</a></p><h2 id="b">乙</h2><p>二</p>'
     sections = search.sections_of(html)
     assert [(s.anchor, s.heading, s.text) for s in sections] == [("", "标题", "开头"), ("a", "甲", "一"), ("b", "乙", "二")]
+
+
+def test_sections_leave_out_elements_marked_noindex():
+    html = ('<h1>标题</h1><p>一</p><div data-yf-noindex><div>二</div>三<br data-yf-noindex></div>'
+            '<p>四<span class="x" data-yf-noindex>五<span>六</span></span>七</p><br data-yf-noindex><p>八</p>'
+            '<h2 id="n">注</h2><section data-yf-noindex><h2 id="m">注释</h2><p>九</p></section><p>十</p>')
+    sections = search.sections_of(html)
+    assert [(s.anchor, s.heading, s.text) for s in sections] == [("", "标题", "一\n四七\n八"), ("n", "注", "十")]
+
+
+def test_blocks_end_lines_and_inline_tags_join_words():
+    sections = search.sections_of('<h1>T</h1><p>绿色<a href="#">通道</a>，<strong>优先</strong>挂号</p><ul><li>甲</li><li>乙</li></ul>')
+    assert sections[0].text == "绿色通道，优先挂号\n甲\n乙"
+
+
+def _repeated_site(pages: int = 12) -> list:
+    docs = [search.SearchDoc(url=f"f{i}.html", title=f"机构{i}", kind="机构", sections=[search.Section(
+        anchor="", heading="", text=f"第{i}家设有星{i}门诊。现在的情况无人核对过；请先问清楚。")]) for i in range(pages)]
+    docs.append(search.SearchDoc(url="r.html", title="报告", kind="报告", sections=[search.Section(
+        anchor="", heading="", text="现在的情况无人核对过；报告正文。")]))
+    return docs
+
+
+def test_sentences_on_most_pages_of_a_kind_are_not_indexed_nor_shown():
+    files = search.build(_repeated_site())
+    shards = "".join(text for name, text in files.items() if name.startswith("search/idx/t/"))
+    assert '"核对"' not in shards and '"楚"' not in shards  # only in the repeated sentences
+    assert '"门诊"' in shards and '"正文"' in shards
+    results = "".join(text for name, text in files.items() if name.startswith("search/idx/x/"))
+    assert "核对" not in results and "请先问清楚" not in results
+    assert "第3家设有星3门诊。" in results and "报告正文。" in results
+
+
+def test_repeated_sentences_need_enough_pages():
+    assert search.repeated_sentences(_repeated_site(8)) == {}  # on 9 pages: too few to tell
+    assert search.repeated_sentences(_repeated_site(12)) == {"现在的情况无人核对过；": 1.0, "请先问清楚。": 1.0}
 
 
 def test_index_files_are_deterministic():
@@ -134,24 +173,90 @@ def browser(tmp_path_factory):
         context.close()
 
 
-def page_texts(site: Path) -> dict[str, str]:
-    """Folded article text of every built page, by its address (the ground truth)."""
+class _ArticleText(HTMLParser):
+    """The text a page shows in its article, read with the standard library's HTML parser (not
+    the indexer's regular expressions): without navigation, scripts, forms, heading links and
+    elements marked data-yf-noindex; block elements end a line."""
+
+    SKIP = {"script", "style", "svg", "form", "nav", "template"}
+    VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    BLOCK = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "section", "h1", "h2",
+             "h3", "h4", "h5", "h6", "br", "details", "summary", "figure", "figcaption", "blockquote", "pre"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.in_article = 0
+        self.skipping: list[str] = []  # the tag being skipped, once per open element of that name
+
+    def handle_starttag(self, tag, attrs):
+        names = dict(attrs)
+        if tag == "article":
+            self.in_article += 1
+        if self.skipping:
+            if tag == self.skipping[0] and tag not in self.VOID:
+                self.skipping.append(tag)
+            return
+        skip = (tag in self.SKIP or "data-yf-noindex" in names
+                or (tag == "a" and "headerlink" in (names.get("class") or "").split()))
+        if skip and tag not in self.VOID:
+            self.skipping.append(tag)
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if tag == self.skipping[0]:
+                self.skipping.pop()
+            return
+        if tag == "article":
+            self.in_article -= 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self.in_article and not self.skipping:
+            self.parts.append(data)
+
+
+_T2S = None
+
+
+def fold_text(text: str) -> str:
+    """Traditional → Simplified (OpenCC's phrase-level converter), full width → half width, lower case."""
+    global _T2S
+    if _T2S is None:
+        import opencc
+        _T2S = opencc.OpenCC("t2s")
+    return _T2S.convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+def article_text(html: str) -> str:
+    parser = _ArticleText()
+    parser.feed(html)
+    return "\n".join(" ".join(line.split()) for line in "".join(parser.parts).split("\n") if line.strip())
+
+
+@functools.cache
+def _page_texts(site: Path) -> dict[str, str]:
     texts = {}
     for path in site.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
-        start, end = html.find("<article"), html.find("</article>")
-        if start < 0 or path.name == "404.html" or path.parent.name == "search":
+        if "<article" not in html or path.name == "404.html" or path.parent.name == "search":
             continue
         if "data-yf-listing" in html:  # lists of reports are left out of search on purpose
             continue
-        # The page's own text: what the article shows, without its navigation links.
-        sections = search.sections_of(html[start:end])
-        texts[path.relative_to(site).as_posix()] = search.fold(" ".join(s.heading + " " + s.text for s in sections))
+        texts[path.relative_to(site).as_posix()] = fold_text(article_text(html))
     return texts
 
 
+def page_texts(site: Path) -> dict[str, str]:
+    """Folded article text of every built page, by its address (the ground truth)."""
+    return _page_texts(site)
+
+
 def containing(site: Path, *words: str) -> set[str]:
-    folded = [search.fold(w) for w in words]
+    folded = [fold_text(w) for w in words]
     return {url for url, text in page_texts(site).items() if all(w in text.replace(" ", "") for w in folded)}
 
 
@@ -174,6 +279,46 @@ def addresses(base: str, hrefs: list[str]) -> list[str]:
 
 
 SEARCH = built("search/index.md")
+
+
+# Template sentences (written out by hand from overrides/partials/youfu/*.html): on many pages,
+# never what a page says.
+BOILERPLATE = [
+    "提醒：本站的地方资料大多是多年前的工作记录和计划", "这条信息没有向机构核实过", "资料整理于",
+    "资料未写明，请向医院或当地退役军人事务部门询问", "急症直接拨打 120", "请直接拨打 120",
+    "注：推断和存疑的依据", "像是网上流传的模板；本站只算作一条", "资料记载的当时做法，现在是否仍然这样，未核实",
+    "计划中的安排，不等于可以享受的优待", "先问清医院有没有军人或优抚对象的优先窗口", "打印准备",
+    "服务面向哪些人，以下面的优待项目和出处为准", "现在的状态未核实", "本页最后更新",
+    "十三篇卫生局文稿合集",  # a source's title, repeated with every citation of it
+    "为规定的对象开设的就医快速通道，急危重症先救治",  # the fixed meaning of a facility service
+]
+
+
+def test_result_files_show_no_template_sentences(site):
+    shown = [(path.name, path.read_text(encoding="utf-8")) for path in (site / "search/idx/x").glob("*.js")]
+    # The pages made from the data (the editors' guide quotes some of these sentences on purpose).
+    shown = [(name, text) for name, text in shown
+             if re.search(r'\[\["(facilities|benefits|bureaus|reports|blood)/', text)]
+    assert len(shown) > 100
+    for sentence in BOILERPLATE:
+        assert [name for name, text in shown if sentence in text] == [], sentence
+
+
+@pytest.mark.parametrize("page, sentences", [
+    ("facilities/fuzhou-mawei-district-langqi-health-center.md",
+     ["提醒：本站的地方资料大多是多年前的工作记录和计划", "这条信息没有向机构核实过", "注：推断和存疑的依据",
+      "资料记载的当时做法，现在是否仍然这样，未核实", "十三篇卫生局文稿合集"]),
+    ("facilities/anon-000-2-peoples-hospital.md", ["为规定的对象开设的就医快速通道，急危重症先救治",
+                                                    "服务面向哪些人，以下面的优待项目和出处为准"]),
+    ("benefits/groups/veteran.md", ["资料未写明，请向医院或当地退役军人事务部门询问", "急症直接拨打 120",
+                                    "先问清医院有没有军人或优抚对象的优先窗口", "打印准备清单"]),
+])
+def test_template_sentences_are_marked_noindex_on_the_pages_that_show_them(site, page, sentences):
+    """The pages show them; the marks (read with the standard library's parser) leave them out of
+    search even where they are too rare for the count of repeated sentences."""
+    html = (site / built(page)).read_text(encoding="utf-8")
+    for sentence in sentences:
+        assert sentence in html and sentence not in article_text(html), sentence
 
 
 @pytest.mark.browser

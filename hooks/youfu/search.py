@@ -131,12 +131,21 @@ class SearchDoc:
 _HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.S)
 _ID = re.compile(r"\bid=\"([^\"]*)\"")
 _TAG = re.compile(r"<[^>]+>")
-_DROP = re.compile(r"<(script|style|svg|form|nav)\b.*?</\1>|<a class=\"headerlink\".*?</a>", re.S)
+_DROP = re.compile(r"<(script|style|svg|form|nav|template)\b.*?</\1>|<a class=\"headerlink\".*?</a>", re.S)
+# Template output that is not what this page says (reminders, fixed explanations, the notes'
+# evidence, print buttons …) carries data-yf-noindex: the element and all inside it are skipped.
+NOINDEX = "data-yf-noindex"
+_NOINDEX_OPEN = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\s" + NOINDEX + r"\b[^>]*>")
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+# Block-level tags end a line of text; other tags are removed without a space (Chinese text has none).
+_BLOCK = re.compile(r"</?(?:p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|tfoot|caption|section|article|aside|"
+                    r"header|footer|h[1-6]|blockquote|pre|br|hr|details|summary|figure|figcaption|main)\b[^>]*>", re.I)
 
 
 def sections_of(page_html: str) -> list[Section]:
-    """Cut rendered page HTML into sections at headings that have an id."""
-    body = _DROP.sub(" ", page_html)
+    """Cut rendered page HTML into sections at headings that have an id. Elements marked
+    data-yf-noindex are left out; block elements end a line ("\n"), inline tags vanish."""
+    body = _DROP.sub(" ", _without_noindex(page_html))
     out: list[Section] = []
     anchor, heading, start = "", "", 0
     for match in _HEADING.finditer(body):
@@ -144,14 +153,109 @@ def sections_of(page_html: str) -> list[Section]:
         if found or match.group(1) == "1":
             out.append(Section(anchor=anchor, heading=heading, text=_plain(body[start:match.start()])))
             anchor = found.group(1) if found else ""
-            heading = _plain(match.group(3))
+            heading = " ".join(_plain(match.group(3)).split())
             start = match.end()
     out.append(Section(anchor=anchor, heading=heading, text=_plain(body[start:])))
     return [s for s in out if s.text or s.heading]
 
 
+def _without_noindex(page_html: str) -> str:
+    """The HTML without the elements marked data-yf-noindex (each up to its own closing tag)."""
+    if NOINDEX not in page_html:
+        return page_html
+    out: list[str] = []
+    pos = 0
+    while True:
+        match = _NOINDEX_OPEN.search(page_html, pos)
+        if match is None:
+            out.append(page_html[pos:])
+            return "".join(out)
+        out.append(page_html[pos:match.start()])
+        tag = match.group(1).lower()
+        end = match.end()
+        if tag not in _VOID and not match.group(0).endswith("/>"):
+            tags = re.compile(rf"<(/?){tag}\b[^>]*>", re.I)
+            depth = 1
+            while depth:
+                found = tags.search(page_html, end)
+                if found is None:  # never closed: the rest of the page is inside it
+                    end = len(page_html)
+                    break
+                depth += -1 if found.group(1) else (0 if found.group(0).endswith("/>") else 1)
+                end = found.end()
+        out.append("\n" if _BLOCK.match(match.group(0)) else "")
+        pos = end
+
+
 def _plain(fragment: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+    text = html.unescape(_TAG.sub("", _BLOCK.sub("\n", fragment)))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# ---------------------------------------------------------------------------
+# Text repeated on many pages
+# ---------------------------------------------------------------------------
+
+# Template output known in advance is marked data-yf-noindex. What slips through is found by
+# counting: a sentence of section text on more than half the pages of one kind (every facility,
+# every report …) or on more than REPEATED_SHARE of all pages, and on at least REPEATED_MIN_PAGES
+# pages, is not what a page says. It is left out of the index and of the result files, so that a
+# match in it does not make a page a hit and no snippet shows it.
+REPEATED_SHARE = 0.3
+REPEATED_KIND_SHARE = 0.5
+REPEATED_MIN_PAGES = 10
+REPEATED_MIN_CHARS = 6  # shorter lines are values (年份、文种 …), not reminders
+REPEATED_SAMPLE = 2000  # pages counted at most per kind (evenly spread): bounded time and memory
+_SENTENCE = re.compile(r"(?<=[。！？；!?;])")
+
+
+def _sentences(text: str) -> Iterator[str]:
+    for line in text.split("\n"):
+        for part in _SENTENCE.split(line):
+            part = part.strip()
+            if part:
+                yield part
+
+
+def repeated_sentences(docs: list[SearchDoc], share: float = REPEATED_SHARE, kind_share: float = REPEATED_KIND_SHARE,
+                       min_pages: int = REPEATED_MIN_PAGES) -> dict[str, float]:
+    """Sentences of section text on more than `kind_share` of the pages of one kind or more
+    than `share` of all pages (and on at least `min_pages` pages) → the largest of those shares.
+    Of a kind with more than REPEATED_SAMPLE pages, an even sample is counted."""
+    by_kind: dict[str, list[SearchDoc]] = {}
+    for doc in docs:
+        by_kind.setdefault(doc.kind, []).append(doc)
+    everywhere: Counter = Counter()  # estimated pages of all kinds
+    found: dict[str, float] = {}
+    for kind_docs in by_kind.values():
+        sample = kind_docs[::-(-len(kind_docs) // REPEATED_SAMPLE)]
+        counts: Counter = Counter()
+        for doc in sample:
+            counts.update({s for section in doc.sections for s in _sentences(section.text)
+                           if len(s) >= REPEATED_MIN_CHARS})
+        scale = len(kind_docs) / len(sample)
+        for sentence, count in counts.items():
+            everywhere[sentence] += count * scale
+            if count > kind_share * len(sample) and count * scale >= min_pages:
+                found[sentence] = max(found.get(sentence, 0.0), count / len(sample))
+    for sentence, pages in everywhere.items():
+        if pages > share * len(docs) and pages >= min_pages:
+            found[sentence] = max(found.get(sentence, 0.0), pages / len(docs))
+    return dict(sorted(found.items()))
+
+
+def _strip(section: Section, drop) -> Section:
+    """The section without the sentences in `drop` (lines are kept apart)."""
+    if not drop:
+        return section
+    lines = []
+    for line in section.text.split("\n"):
+        kept = "".join(part for part in _SENTENCE.split(line) if part.strip() not in drop).strip()
+        if kept:
+            lines.append(kept)
+    text = "\n".join(lines)
+    return section if text == section.text else Section(anchor=section.anchor, heading=section.heading, text=text)
 
 
 # ---------------------------------------------------------------------------
@@ -203,14 +307,17 @@ def shard_count(doc_count: int) -> int:
 class Index:
     docs: list[SearchDoc] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)  # pinyin → place names (youfu.pinyin)
+    repeated: dict[str, float] = field(default_factory=dict)  # left out as repeated (set by iter_files)
 
     def iter_files(self) -> Iterator[tuple[str, str]]:
         """(path under the site, text) of every index file, one at a time: a large site's
         index is written without holding all of it in memory."""
         docs = sorted(self.docs, key=lambda d: d.url)
+        drop = self.repeated = repeated_sentences(docs)
         postings: dict[str, tuple[array, array]] = {}
         for number, doc in enumerate(docs):
-            counts = terms(fold(" ".join([doc.title, *(s.heading + " " + s.text for s in doc.sections)])))
+            sections = [_strip(s, drop) for s in doc.sections]
+            counts = terms(fold(" ".join([doc.title, *(s.heading + " " + s.text for s in sections)])))
             counts.update({"^" + t: c for t, c in terms(fold(doc.title)).items()})
             for term, count in counts.items():
                 entry = postings.get(term)
@@ -230,7 +337,8 @@ class Index:
         # One file a page: what its result shows, then its sections (for phrases and snippets).
         for number, doc in enumerate(docs):
             yield f"{INDEX_DIR}/x/{number}.js", _script(
-                "x", number, [[doc.url, doc.title, doc.sub, doc.kind], *(_section_row(s) for s in _within(doc.sections))])
+                "x", number, [[doc.url, doc.title, doc.sub, doc.kind],
+                           *(_section_row(s) for s in _within([_strip(s, drop) for s in doc.sections]))])
         yield f"{INDEX_DIR}/facets.js", _script("f", 0, facets)
         yield f"{INDEX_DIR}/pinyin.js", _script("p", 0, self.aliases)
         yield f"{INDEX_DIR}/meta.js", _script("m", 0, {
@@ -297,9 +405,13 @@ def build(docs: Iterable[SearchDoc], aliases: dict[str, list[str]] | None = None
     return dict(Index(docs=list(docs), aliases=aliases or {}).iter_files())
 
 
-def write(site_dir: Path, docs: Iterable[SearchDoc], aliases: dict[str, list[str]] | None = None) -> None:
-    """Write the index files into the built site."""
-    for relative, text in Index(docs=list(docs), aliases=aliases or {}).iter_files():
+def write(site_dir: Path, docs: Iterable[SearchDoc], aliases: dict[str, list[str]] | None = None) -> Index:
+    """Write the index files into the built site. Returns the index (its `repeated`: the
+    sentences left out because they are on too many pages)."""
+    index = Index(docs=list(docs), aliases=aliases or {})
+    for relative, text in index.iter_files():
         path = site_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    index.docs = []
+    return index
