@@ -12,7 +12,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from youfu import feeds, figures, opendata, pages, pinyin, preview, search, siteinfo
+from youfu import feeds, figures, opendata, pages, pinyin, preview, search, siteinfo, synonyms
 from youfu.compact import compact
 from youfu.notes import Notes
 from youfu.stash import Stash
@@ -62,7 +62,8 @@ def on_config(config):
     _build.update(root=root, catalog=catalog, today=siteinfo.build_date(), plan=site_plan(catalog),
                   info=siteinfo.collect(root, catalog),
                   search_docs=[], own_search=own_search,
-                  aliases=pinyin.aliases(pinyin.catalog_names(catalog)) if own_search else {})
+                  aliases=pinyin.aliases(pinyin.catalog_names(catalog)) if own_search else {},
+                  lexicon=synonyms.lexicon(catalog) if own_search else None)
     return config
 
 
@@ -135,9 +136,9 @@ def on_post_build(config):
     if preview.MODE.dirty:  # only the rebuilt pages were seen: keep the others' documents
         docs = preview.SEARCH_DOCS.merge(docs, _build["urls"])
     if preview.MODE.serving:  # the page shows at once; the index follows
-        preview.BACKGROUND.run(search.write, Path(config.site_dir), docs, _build["aliases"])
+        preview.BACKGROUND.run(search.write, Path(config.site_dir), docs, _build["aliases"], _build["lexicon"])
     else:
-        index = search.write(Path(config.site_dir), docs, _build["aliases"])
+        index = search.write(Path(config.site_dir), docs, _build["aliases"], _build["lexicon"])
         for sentence, share in index.repeated.items():  # template text that is not marked data-yf-noindex
             log.info("搜索索引未收录（%d%% 的同类页面都有这句，是模板文字）：%s", round(share * 100), sentence)
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import vocab
+
 INDEX_DIR = "search/idx"
 MAX_TF = 63
 # Text a result file keeps of one page (for phrases, snippets and the section link).
@@ -307,7 +309,9 @@ def shard_count(doc_count: int) -> int:
 class Index:
     docs: list[SearchDoc] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)  # pinyin → place names (youfu.pinyin)
+    lexicon: vocab.Lexicon = field(default_factory=vocab.Lexicon)  # words for reading queries (youfu.vocab)
     repeated: dict[str, float] = field(default_factory=dict)  # left out as repeated (set by iter_files)
+    vocabulary: int = 0  # words in the query vocabulary (set by iter_files)
 
     def iter_files(self) -> Iterator[tuple[str, str]]:
         """(path under the site, text) of every index file, one at a time: a large site's
@@ -325,6 +329,9 @@ class Index:
                     entry = postings[term] = (array("I"), array("B"))
                 entry[0].append(number)
                 entry[1].append(min(count, MAX_TF))
+        found = vocab.vocabulary(self.lexicon, fold, (d.title for d in docs),
+                                 lambda w: all(w[i:i + 2] in postings for i in range(len(w) - 1)))
+        self.vocabulary = len(found.words)
         shards = shard_count(len(docs))
         grouped: dict[int, dict[str, str]] = {}
         for term in sorted(postings):
@@ -341,9 +348,15 @@ class Index:
                            *(_section_row(s) for s in _within([_strip(s, drop) for s in doc.sections]))])
         yield f"{INDEX_DIR}/facets.js", _script("f", 0, facets)
         yield f"{INDEX_DIR}/pinyin.js", _script("p", 0, self.aliases)
+        v_shards, grouped_words = vocab.vocabulary_shards(found)
+        for number in range(v_shards):
+            yield f"{INDEX_DIR}/v/{number}.js", _script("v", number, grouped_words.pop(number, {}))
+        for number, table in sorted(vocab.reading_shards("".join(found.terms)).items()):
+            yield f"{INDEX_DIR}/y/{number}.js", _script("y", number, table)
+        yield f"{INDEX_DIR}/q.js", _script("q", 0, vocab.query_data(self.lexicon, fold))
         yield f"{INDEX_DIR}/meta.js", _script("m", 0, {
-            "docs": len(docs), "shards": shards, "version": 2,
-            "t2s_shards": T2S_SHARDS})
+            "docs": len(docs), "shards": shards, "version": 3,
+            "t2s_shards": T2S_SHARDS, "v_shards": v_shards, "y_shards": vocab.Y_SHARDS})
         t2s: dict[int, list[str]] = {}
         for code, simple in sorted(t2s_table().items()):
             t2s.setdefault(code % T2S_SHARDS, []).append(chr(code) + simple)
@@ -400,15 +413,18 @@ def _script(kind: str, number: int, payload) -> str:
     return f"__yfSearch.load({json.dumps(kind)},{number},{data});\n"
 
 
-def build(docs: Iterable[SearchDoc], aliases: dict[str, list[str]] | None = None) -> dict[str, str]:
+def build(docs: Iterable[SearchDoc], aliases: dict[str, list[str]] | None = None,
+          lexicon: vocab.Lexicon | None = None) -> dict[str, str]:
     """Every index file at once (for tests; the hook streams them with `write`)."""
-    return dict(Index(docs=list(docs), aliases=aliases or {}).iter_files())
+    return dict(Index(docs=list(docs), aliases=aliases or {}, lexicon=lexicon or vocab.Lexicon()).iter_files())
 
 
-def write(site_dir: Path, docs: Iterable[SearchDoc], aliases: dict[str, list[str]] | None = None) -> Index:
-    """Write the index files into the built site. Returns the index (its `repeated`: the
-    sentences left out because they are on too many pages)."""
-    index = Index(docs=list(docs), aliases=aliases or {})
+def write(site_dir: Path, docs: Iterable[SearchDoc], aliases: dict[str, list[str]] | None = None,
+          lexicon: vocab.Lexicon | None = None) -> Index:
+    """Write the index files into the built site. `aliases`: pinyin → place names
+    (youfu.pinyin); `lexicon`: words for reading queries (youfu.vocab). Returns the index
+    (its `repeated`: the sentences left out because they are on too many pages)."""
+    index = Index(docs=list(docs), aliases=aliases or {}, lexicon=lexicon or vocab.Lexicon())
     for relative, text in index.iter_files():
         path = site_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
