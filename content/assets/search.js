@@ -268,15 +268,20 @@
         for (var i = 0; i < tokens.length; i++) {
           var t = tokens[i];
           if (t.quoted) { words.push(newWord(t.text, "phrase")); continue; }
-          var next = tokens[i + 1];
-          // English: a two-word phrase (green channel) before single words.
-          if (next && !next.quoted && q.en[t.text + " " + next.text]) {
-            var phrase = newWord(t.text + " " + next.text, "english");
-            phrase.alts = [];
-            q.en[t.text + " " + next.text].forEach(function (zh) { addAlt(phrase, zh, "english"); });
-            words.push(phrase); i++; continue;
+          // English: the longest phrase of up to four words (see a doctor, green channel) first.
+          var phrase = null;
+          for (var n = Math.min(4, tokens.length - i); n > 1 && !phrase; n--) {
+            var group = tokens.slice(i, i + n);
+            var text = group.map(function (x) { return x.text; }).join(" ");
+            if (group.every(function (x) { return !x.quoted; }) && q.en.hasOwnProperty(text)) {
+              phrase = newWord(text, "english");
+              phrase.alts = [];
+              q.en[text].forEach(function (zh) { addAlt(phrase, zh, "english"); });
+              i += n - 1;
+            }
           }
-          if (q.en[t.text]) {
+          if (phrase) { words.push(phrase); continue; }
+          if (q.en.hasOwnProperty(t.text)) {
             var english = newWord(t.text, "english");
             q.en[t.text].forEach(function (zh) { addAlt(english, zh, "english"); });
             words.push(english); continue;
@@ -321,10 +326,12 @@
     });
     return a.docs;
   }
+  /* A page found by a word meaning the same counts a little less than one with the word as typed. */
   function wordDocs(w, meta) {
     var docs = new Map();
     w.alts.forEach(function (a) {
-      altDocs(a, meta).forEach(function (score, doc) { docs.set(doc, Math.max(docs.get(doc) || 0, score)); });
+      var weight = a.why === "same" ? 0.85 : 1;
+      altDocs(a, meta).forEach(function (score, doc) { docs.set(doc, Math.max(docs.get(doc) || 0, score * weight)); });
     });
     return docs;
   }
@@ -507,16 +514,24 @@
     var hits = [];
     candidates.forEach(function (doc) {
       if (!passesFilters(doc, filters, facets)) return;
-      var score = 0, titleWords = 0, matched = [];
+      var score = 0, titleWords = 0, titleWeight = 0, matched = [];
       words.forEach(function (w, i) {
         if (!docsOf[i].has(doc)) return;
         matched.push(w);
         score += docsOf[i].get(doc) * (w.optional ? 0.3 : 1) + (partial && !w.optional ? weight[i] * 20 : 0);
-        if (!w.optional && w.alts.some(function (a) { return a.terms.every(function (t) { return decoded["^" + t].has(doc); }); })) titleWords++;
+        if (!w.optional) {  // in the title: as typed counts 1, a word meaning the same a little less
+          var inTitle = 0;
+          w.alts.forEach(function (a) {
+            if (a.terms.every(function (t) { return decoded["^" + t].has(doc); })) inTitle = Math.max(inTitle, a.why === "same" ? 0.85 : 1);
+          });
+          if (inTitle) { titleWords++; titleWeight += inTitle; }
+        }
       });
       whole.forEach(function (docs) { if (docs.has(doc)) score += 300; });
       var allInTitle = required.length && titleWords === required.length;
-      hits.push({ doc: doc, score: score + (allInTitle ? 1000 : titleWords * 100), phrase: false, matched: matched });
+      score += allInTitle ? 1000 * titleWeight / titleWords : titleWeight * 100;
+      if (meta.weights && meta.weights.hasOwnProperty(doc)) score *= meta.weights[doc];  // pages for editors
+      hits.push({ doc: doc, score: score, phrase: false, matched: matched });
     });
     hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     return { hits: hits, partial: partial };
@@ -569,10 +584,13 @@
     }) || sections[0];
     hit.anchor = section ? section.anchor : "";
     hit.snippet = section ? snippet(section, words) : [];
-    var shown = {};  // the words to mark on the page itself (?h=)
-    words.forEach(function (w) {
+    var shown = {};  // the words to mark on the page itself (?h=), as the page writes them
+    (needed.length ? needed : words).forEach(function (w) {  // not lone characters (交)
       w.alts.forEach(function (a) {
-        if (sections.some(function (s) { return s.folded.indexOf(a.word) >= 0; })) shown[a.word] = true;
+        sections.forEach(function (s) {
+          var i = s.folded.indexOf(a.word);
+          if (i >= 0) { shown[a.word] = true; shown[s.raw.substr(i, a.word.length)] = true; }
+        });
       });
     });
     hit.highlight = Object.keys(shown);

@@ -534,6 +534,8 @@ def search_meta(catalog: Catalog, plan: SitePlan, src_uri: str) -> dict | None:
         b = context["bureau"]
         place = catalog.place_of(b)
         return {"kind": "部门", "bureau": b.id, "region": place.province_label, "sub": place.marked_label}
+    if src_uri.startswith(("guide/", "tech/")):  # for editors: found, but after the pages for the public
+        return {"kind": "编辑指南" if src_uri.startswith("guide/") else "技术说明", "weight": 0.5}
     return {"kind": "页面"}
 
 

@@ -128,6 +128,7 @@ class SearchDoc:
     topics: tuple[str, ...] = ()
     region: str | None = None  # province label
     sub: str = ""  # one line under the title: bureau · year · kind
+    weight: float = 1.0  # how much a match on this page counts (pages for editors: less)
 
 
 _HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.S)
@@ -356,6 +357,7 @@ class Index:
         yield f"{INDEX_DIR}/q.js", _script("q", 0, vocab.query_data(self.lexicon, fold))
         yield f"{INDEX_DIR}/meta.js", _script("m", 0, {
             "docs": len(docs), "shards": shards, "version": 3,
+            "weights": {str(n): d.weight for n, d in enumerate(docs) if d.weight != 1.0},
             "t2s_shards": T2S_SHARDS, "v_shards": v_shards, "y_shards": vocab.Y_SHARDS})
         t2s: dict[int, list[str]] = {}
         for code, simple in sorted(t2s_table().items()):
