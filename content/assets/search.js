@@ -120,16 +120,21 @@
     return map;
   }
 
-  function termShard(term, meta) { return crc32(term.replace(/^\^/, "")) % meta.shards; }
+  /* A term's shard: title terms ("^通道") are with the plain term, heading terms ("#四优先")
+     with their first two characters (as in hooks/youfu/search.py). */
+  function termShard(term, meta) {
+    return crc32(term[0] === "#" ? term.substr(1, 2) : term.replace(/^\^/, "")) % meta.shards;
+  }
 
-  /* Posting lists of terms (each with its title form "^term"), decoded once. */
+  /* Posting lists of terms (each with its title form "^term"; "#word": pages with a section
+     headed exactly by the word), decoded once. */
   var decoded = {};
   function postings(terms, meta) {
     var wanted = [];
     terms.forEach(function (t) { if (!decoded[t]) wanted.push(termShard(t, meta)); });
     return loadAll("t", wanted).then(function () {
       terms.forEach(function (t) {
-        [t, "^" + t].forEach(function (key) {
+        (t[0] === "#" ? [t] : [t, "^" + t]).forEach(function (key) {
           if (decoded[key]) return;
           var data = store.t[termShard(key, meta)];
           decoded[key] = data && data[key] ? decode(data[key]) : new Map();
@@ -214,16 +219,19 @@
       han = "";
       if (u !== null) parts.push({ text: u, kind: "latin" });
     });
-    var at = 0, runId = ++runCount;
-    for (var i = 0; i < parts.length; i++) {
-      var p = parts[i], next = parts[i + 1];
+    var i, p, next, prev, at = 0, runId = ++runCount;
+    for (i = 0; i < parts.length; i++) {
+      p = parts[i]; next = parts[i + 1];
       p.start = at; at += p.text.length;
       if (p.kind === "latin" && next && next.kind === "unknown" && next.text.length === 1) {
-        next.text = p.text + next.text; next.kind = "unknown"; next.glued = true; continue;
+        next.text = p.text + next.text; next.glued = true; p.kind = "stop";
+      } else if (p.kind === "unknown" && p.text.length === 1 && next && next.kind === "latin") {
+        next.text = p.text + next.text; next.kind = "unknown"; next.glued = true; p.kind = "stop";
       }
-      if (p.kind === "unknown" && p.text.length === 1 && next && next.kind === "latin") {
-        next.text = p.text + next.text; next.kind = "unknown"; next.glued = true; continue;
-      }
+    }
+    parts = parts.filter(function (x) { return x.kind !== "stop" || !x.glued; });
+    for (i = 0; i < parts.length; i++) {
+      p = parts[i];
       if (p.kind === "stop") continue;
       var w = newWord(p.text, p.kind === "word" ? "known" : p.kind === "latin" ? "typed" : "unknown");
       w.optional = p.kind === "unknown" && !p.glued && p.text.length === 1;
@@ -300,9 +308,16 @@
     });
   }
 
+  function headingKey(word) { return /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}/.test(word) ? "#" + word : null; }
+
   function allTerms(query) {
     var terms = [];
-    query.words.forEach(function (w) { w.alts.forEach(function (a) { terms = terms.concat(a.terms); }); });
+    query.words.forEach(function (w) {
+      w.alts.forEach(function (a) {
+        terms = terms.concat(a.terms);
+        if (!w.optional && headingKey(a.word)) terms.push(headingKey(a.word));
+      });
+    });
     query.bonus.forEach(function (b) { terms = terms.concat(b); });
     return terms;
   }
@@ -351,10 +366,11 @@
       }
       pieces.push(text.slice(start));
       if (pieces.length === 1) pieces = [text.slice(0, weakest + 1), text.slice(weakest + 1)];
-      pieces.forEach(function (p) {
+      pieces.forEach(function (p, k) {
         var piece = newWord(p, "unknown");
         piece.optional = p.length === 1;
         piece.from = w.word;
+        piece.run = w.run; piece.start = w.start + text.indexOf(p);
         out.push(piece);
       });
     });
@@ -407,7 +423,7 @@
           .slice(0, 3).map(function (c) { return c.word; });
       });
       var terms = [];
-      spans.forEach(function (span) { span.to.forEach(function (t) { terms = terms.concat(wordTerms(t)); }); });
+      spans.forEach(function (span) { span.to.forEach(function (t) { terms = terms.concat(wordTerms(t), [headingKey(t)]); }); });
       return postings(terms, meta).then(function () {
         var fixes = [], taken = {};
         spans.forEach(function (span) {  // longest spans first (the order they were listed in); each word once
@@ -476,6 +492,7 @@
           .then(function (loaded) {
             return nearMisses(query.words, meta).then(function (fixes) {
               query.words = splitUnknown(query.words, meta);
+              addSynonyms(query.words, store.q[0]);
               if (!query.words.some(function (w) { return !w.optional; })) query.words.forEach(function (w) { w.optional = false; });
               return postings(allTerms(query), meta).then(function () { return fixes; });  // lone characters cut off
             }).then(function (fixes) {
@@ -518,18 +535,23 @@
       words.forEach(function (w, i) {
         if (!docsOf[i].has(doc)) return;
         matched.push(w);
-        score += docsOf[i].get(doc) * (w.optional ? 0.3 : 1) + (partial && !w.optional ? weight[i] * 20 : 0);
+        score += docsOf[i].get(doc) * (w.optional ? 0.3 : 1);
         if (!w.optional) {  // in the title: as typed counts 1, a word meaning the same a little less
           var inTitle = 0;
           w.alts.forEach(function (a) {
             if (a.terms.every(function (t) { return decoded["^" + t].has(doc); })) inTitle = Math.max(inTitle, a.why === "same" ? 0.85 : 1);
           });
           if (inTitle) { titleWords++; titleWeight += inTitle; }
+          // No page has every word: the rarer the words a page has, the higher (a word in the title counts half again).
+          if (partial) score += weight[i] * 20 * (1 + inTitle * 0.5);
         }
       });
       whole.forEach(function (docs) { if (docs.has(doc)) score += 300; });
+      words.forEach(function (w) {  // a section headed exactly by the word (a glossary term, a facility's section)
+        if (!w.optional && w.alts.some(function (a) { var h = decoded[headingKey(a.word)]; return h && h.has(doc); })) score += 400;
+      });
       var allInTitle = required.length && titleWords === required.length;
-      score += allInTitle ? 1000 * titleWeight / titleWords : titleWeight * 100;
+      if (!partial) score += allInTitle ? 1000 * titleWeight / titleWords : titleWeight * 100;
       if (meta.weights && meta.weights.hasOwnProperty(doc)) score *= meta.weights[doc];  // pages for editors
       hits.push({ doc: doc, score: score, phrase: false, matched: matched });
     });
@@ -542,7 +564,9 @@
   function refine(result) {
     var top = result.hits.slice(0, PAGE);
     return Promise.all(top.map(function (hit) { return fill(hit, result.words); })).then(function () {
-      top.sort(function (a, b) { return (b.phrase - a.phrase) || (b.score - a.score) || (a.doc - b.doc); });
+      // Pages with every word in one section first (not when no page has every word: then
+      // each page is judged by the words it has, and the ranking stands).
+      if (!result.partial) top.sort(function (a, b) { return (b.phrase - a.phrase) || (b.score - a.score) || (a.doc - b.doc); });
       var list = top.concat(result.hits.slice(PAGE));
       list.words = result.words; list.partial = result.partial; list.fixes = result.fixes;
       return list;
@@ -575,6 +599,10 @@
   function locate(hit, sections, words) {
     var needed = words.filter(function (w) { return !w.optional; });
     var best = null;
+    sections.forEach(function (s) {  // a section headed by a word (a glossary term) first
+      var heading = s.folded.split("\n")[0];
+      if (!best && needed.some(function (w) { return w.alts.some(function (a) { return a.word === heading; }); })) best = s;
+    });
     sections.forEach(function (s) {
       if (!best && needed.every(function (w) { return has(s, w); })) best = s;
     });

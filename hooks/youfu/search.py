@@ -91,6 +91,20 @@ _WORD_HAN = re.compile(f"[0-9a-z]+[{HAN}]")
 _HAN_WORD = re.compile(f"[{HAN}][0-9a-z]+")
 
 
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．)）])")
+_NOT_WORD = re.compile(f"[^{HAN}0-9a-z]+")
+
+
+def heading_key(heading: str) -> str | None:
+    """A short heading as one term, "#四优先": a page with a section headed exactly by the
+    query's word ranks above pages that only mention it. Numbering ("一、") and punctuation
+    are left out; None for a heading that is long or does not start with two Han characters."""
+    key = _NOT_WORD.sub("", _ENUMERATION.sub("", fold(heading).strip()))
+    if 2 <= len(key) <= 12 and _HAN_RUN.match(key[:2]) and len(_HAN_RUN.match(key).group(0)) >= 2:
+        return "#" + key
+    return None
+
+
 def terms(folded: str) -> Counter:
     """Unigrams and adjacent pairs of units (as `units` defines them), counted.
     Written with regexes and C-level counting: it runs over every page's text."""
@@ -131,7 +145,8 @@ class SearchDoc:
     weight: float = 1.0  # how much a match on this page counts (pages for editors: less)
 
 
-_HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.S)
+_HEADING = re.compile(r"<(h[1-6]|dt)(\s[^>]*)?>(.*?)</\1>", re.S)
+SECTION = "data-yf-section"  # a <dt id> that starts a section of its own (a glossary term)
 _ID = re.compile(r"\bid=\"([^\"]*)\"")
 _TAG = re.compile(r"<[^>]+>")
 _DROP = re.compile(r"<(script|style|svg|form|nav|template)\b.*?</\1>|<a class=\"headerlink\".*?</a>", re.S)
@@ -146,14 +161,18 @@ _BLOCK = re.compile(r"</?(?:p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|t
 
 
 def sections_of(page_html: str) -> list[Section]:
-    """Cut rendered page HTML into sections at headings that have an id. Elements marked
+    """Cut rendered page HTML into sections at headings that have an id (and at terms
+    <dt id … data-yf-section>). Elements marked
     data-yf-noindex are left out; block elements end a line ("\n"), inline tags vanish."""
     body = _DROP.sub(" ", _without_noindex(page_html))
     out: list[Section] = []
     anchor, heading, start = "", "", 0
     for match in _HEADING.finditer(body):
-        found = _ID.search(match.group(2) or "")
-        if found or match.group(1) == "1":
+        attributes = match.group(2) or ""
+        if match.group(1) == "dt" and SECTION not in attributes:
+            continue
+        found = _ID.search(attributes)
+        if found or match.group(1) == "h1":
             out.append(Section(anchor=anchor, heading=heading, text=_plain(body[start:match.start()])))
             anchor = found.group(1) if found else ""
             heading = " ".join(_plain(match.group(3)).split())
@@ -295,7 +314,10 @@ T2S_SHARDS = 32
 
 
 def shard_of(term: str, shards: int) -> int:
-    """Title terms ("^通道") share the shard of the plain term, so one fetch serves both."""
+    """Title terms ("^通道") share the shard of the plain term, and heading terms ("#四优先")
+    the shard of their first two characters, so the fetch of a query's pairs serves them."""
+    if term.startswith("#"):
+        term = term[1:3]
     return zlib.crc32(term.removeprefix("^").encode("utf-8")) % shards
 
 
@@ -324,6 +346,7 @@ class Index:
             sections = [_strip(s, drop) for s in doc.sections]
             counts = terms(fold(" ".join([doc.title, *(s.heading + " " + s.text for s in sections)])))
             counts.update({"^" + t: c for t, c in terms(fold(doc.title)).items()})
+            counts.update({key: 1 for key in map(heading_key, (s.heading for s in sections)) if key})
             for term, count in counts.items():
                 entry = postings.get(term)
                 if entry is None:
