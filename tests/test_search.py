@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 import pytest
 
 from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build, built, serve
-from youfu import pinyin, search
+from youfu import pinyin, search, vocab
 
 # ---------------------------------------------------------------------------
 # The index builder
@@ -139,6 +139,89 @@ def test_traditional_sections_carry_their_simplified_form_for_highlighting():
     simple = search.Section(anchor="b", heading="绿色通道", text="医院设有军人窗口")
     assert search._section_row(trad) == ["a", "綠色通道", "醫院設有軍人窗口", "绿色通道\n医院设有军人窗口"]
     assert search._section_row(simple) == ["b", "绿色通道", "医院设有军人窗口"]
+
+
+def test_glossary_terms_and_headings_are_sections():
+    html = ('<h1>名词解释</h1><p>说明</p><dl><dt id="si-youxian" data-yf-section>四优先</dt><dd>四个环节优先。</dd>'
+            '<dt>不是小节</dt><dd>正文</dd></dl><h2 id="x">一、加强组织领导</h2><p>内容</p>')
+    sections = search.sections_of(html)
+    assert [(s.anchor, s.heading) for s in sections] == [("", "名词解释"), ("si-youxian", "四优先"),
+                                                          ("x", "一、加强组织领导")]
+    assert sections[1].text == "四个环节优先。\n不是小节\n正文"
+
+
+def test_short_headings_are_terms_of_their_own():
+    assert search.heading_key("四优先") == "#四优先"
+    assert search.heading_key("一、加强组织领导") == "#加强组织领导"
+    assert search.heading_key("（二）征兵体检") == "#征兵体检"
+    assert search.heading_key("注：推断和存疑的依据") == "#注推断和存疑的依据"
+    assert search.heading_key("Preview") is None and search.heading_key("就医前准备清单：退役军人（全国）") is None
+    files = search.build([search.SearchDoc(url="g.html", title="名词解释", kind="页面", sections=[
+        search.Section(anchor="a", heading="四优先", text="四个环节优先。")])])
+    shard = files[f"search/idx/t/{search.shard_of('四优', search.shard_count(1))}.js"]
+    assert '"#四优先":"AB"' in shard  # page 0, once
+
+
+# ---------------------------------------------------------------------------
+# Words for reading queries (youfu.vocab, youfu.synonyms)
+# ---------------------------------------------------------------------------
+
+
+def test_terms_are_cut_into_dictionary_words():
+    assert vocab.segment("退役军人优待证") == ["退役军人", "优待证"]
+    assert vocab.segment("福州市马尾区") == ["福州市", "马尾区"]
+    assert vocab.sub_words("中华人民共和国退役军人保障法") == {"中华人民共和国", "退役军人", "保障法"}
+
+
+def _vocabulary_files(lexicon) -> dict[str, dict]:
+    import json
+
+    docs = [search.SearchDoc(url="p.html", title="用血优先", kind="页面", sections=[search.Section(
+        anchor="", heading="", text="星河湾门诊开通绿色通道，现役军人免交用血保证金。")])]
+    files = search.build(docs, lexicon=lexicon)
+    out: dict[str, dict] = {}
+    for name, text in files.items():
+        if name.startswith(("search/idx/v/", "search/idx/q.js", "search/idx/y/")):
+            out[name] = json.loads(text[text.index(",", text.index(",") + 1) + 1:text.rindex(")")])
+    return out
+
+
+def test_vocabulary_keeps_data_words_and_the_general_words_the_pages_use():
+    files = _vocabulary_files(vocab.Lexicon(words=frozenset({"绿色通道", "看病", "马尾区"})))
+    words = {w for name, table in files.items() if "/v/" in name for key, entries in table.items()
+             if "?" not in key for w in entries}
+    assert {"绿色通道", "看病", "马尾区", "用血优先"} <= words  # data words (看病 is on no page) and titles
+    assert {"门诊", "星河", "保证金", "开通"} <= words  # common words the page uses
+    assert "火星" not in words and "什么" not in words  # a word no page has; a question word
+
+
+def test_near_miss_keys_name_the_term_and_the_readings_of_the_missing_character():
+    files = _vocabulary_files(vocab.Lexicon(words=frozenset({"绿色通道", "用血保证金"}), general=False))
+    keys = {key: entries for name, table in files.items() if "/v/" in name for key, entries in table.items()}
+    assert keys["绿色通?"] == ["绿色通道:dao"]
+    assert keys["用血?证金"] == ["用血保证金:bao"]
+    assert "保?金" in keys  # 保证金, a dictionary word inside the term
+    readings = {c: r for name, table in files.items() if "/y/" in name for c, r in table.items()}
+    assert readings["到"] == "dao" and readings["代"] == "dai" and {"zhong", "chong"} <= set(readings["重"].split("/"))
+
+
+def test_query_table_has_question_words_synonyms_and_english():
+    files = _vocabulary_files(vocab.Lexicon(synonyms=(("就医", "看病"),), english={"see a doctor": ("就医", "看病")}))
+    table = files["search/idx/q.js"]
+    assert {"吗", "什么", "怎么", "哪些", "有", "要", "的", "了", "请问"} <= set(table["stop"])
+    assert table["syn"] == [["就医", "看病"]] and table["en"] == {"see a doctor": ["就医", "看病"]}
+
+
+def test_the_data_gives_places_with_and_without_their_level_names_groups_and_english():
+    from youfu import synonyms
+    from youfu.catalog import load_or_fail
+
+    lexicon = synonyms.lexicon(load_or_fail(ROOT))
+    # Written out from data/bureaus.yml, data/facilities.yml, data/groups.yml and data/synonyms.yml.
+    assert {"福州", "福州市", "马尾", "马尾区", "福建", "福建省", "琅岐", "扬州", "宝应", "涞源县", "涞源"} <= lexicon.words
+    assert {"军人家属", "军属", "烈士遗属", "烈属", "四优先", "绿色通道", "琅岐卫生院"} <= lexicon.words
+    assert ("军人家属", "军属") in lexicon.synonyms and ("就医", "看病", "看医生", "求医") in lexicon.synonyms
+    assert lexicon.english["veteran"][0] == "退役军人" and lexicon.english["green channel"][0] == "绿色通道"
 
 
 # ---------------------------------------------------------------------------
@@ -470,3 +553,256 @@ def test_search_works_from_disk_and_under_a_sub_path(browser, site, tmp_path):
         hrefs, page = results(browser, url + "youfu/" + SEARCH + "?q=" + quote("绿色通道"))
         assert hrefs and all(h.startswith(url + "youfu/") for h in hrefs)
         page.close()
+
+
+# ---------------------------------------------------------------------------
+# Queries as people type them
+# ---------------------------------------------------------------------------
+
+# Each query with the page a reader who types it wants, chosen by reading the built pages
+# (written out here, never computed): it must be among the first three results.
+QUERY_SET = [
+    # Questions, with question and function words
+    ("现役军人家属用血要交保证金吗", "", "blood/index.html"),
+    ("退役军人看病有什么优待", "", "benefits/groups/veteran.html"),
+    ("军属看病有哪些优待？", "", "benefits/groups/military-family.html"),
+    ("烈属就医能优先吗", "", "benefits/groups/martyr-family.html"),
+    ("残疾军人看病可以减免费用吗", "", "benefits/groups/disabled-servicemember.html"),
+    ("什么是四优先", "", "benefits/glossary.html"),
+    ("三减半是什么意思", "", "benefits/glossary.html"),
+    ("献血者的家属用血能免费吗", "", "blood/index.html"),
+    ("退役军人优待证有什么用", "", "benefits/glossary.html"),
+    ("带病回乡退伍军人看病怎么报销", "", "benefits/groups/ill-returned.html"),
+    ("在乡老复员军人有什么待遇", "", "benefits/groups/old-demobilized.html"),
+    ("琅岐卫生院在哪里", "", "facilities/fuzhou-mawei-district-langqi-health-center.html"),
+    ("大同的手拉手活动是什么", "", "reports/datong-city/2014-fangan.html"),
+    ("革命功臣看病要带什么证件", "", "benefits/groups/meritorious.html"),
+    # Places typed together, without 省/市/区/县
+    ("福州马尾", "", "bureaus/fuzhou-mawei-district.html"),
+    ("马尾琅岐", "", "facilities/fuzhou-mawei-district-langqi-health-center.html"),
+    ("扬州宝应", "", "facilities/yangzhou-city-baoying-peoples-hospital.html"),
+    ("成都大邑", "", "facilities/chengdu-city-dayi-cdc.html"),
+    ("保定涞源", "", "bureaus/laiyuan-county.html"),
+    ("山西大同", "", "bureaus/datong-city.html"),
+    ("成都温江采血点", "", "facilities/chengdu-city-wenjiang-collection-point.html"),
+    ("湖北宜昌对口支援", "", "reports/yichang-city/2012-zongjie.html"),
+    ("扬州仪征谢集", "", "facilities/yangzhou-city-xieji-health-center.html"),
+    # One character off (homophones first)
+    ("绿色通到", "", "benefits/glossary.html"),
+    ("优代证", "", "benefits/groups/veteran.html"),
+    ("用血保正金", "", "benefits/glossary.html"),
+    ("四优鲜", "", "benefits/glossary.html"),
+    ("琅岐卫生园", "", "facilities/fuzhou-mawei-district-langqi-health-center.html"),
+    ("征兵休检", "", "reports/anon-001-5/unknown-huibao.html"),
+    # Words the public uses
+    ("烈属", "", "benefits/groups/martyr-family.html"),
+    ("退伍军人", "", "benefits/groups/veteran.html"),
+    ("军属住院", "", "benefits/groups/military-family.html"),
+    ("输血优先", "", "blood/index.html"),
+    ("用血押金", "", "blood/index.html"),
+    ("老兵看病", "", "benefits/groups/veteran.html"),
+    ("疾控中心 成都", "", "facilities/chengdu-city-cdc.html"),
+    # English
+    ("veteran", "", "benefits/groups/veteran.html"),
+    ("blood", "", "blood/index.html"),
+    ("green channel", "", "benefits/glossary.html"),
+    ("military family", "", "benefits/groups/military-family.html"),
+    ("blood bank chengdu", "", "facilities/chengdu-city-qionglai-blood-station.html"),
+    ("cdc yangzhou", "", "facilities/yangzhou-city-cdc.html"),
+    ("martyr family", "", "benefits/groups/martyr-family.html"),
+    ("see a doctor veteran", "", "benefits/groups/veteran.html"),
+    # Long sentences
+    ("我是一名退伍军人，想知道在福州马尾看病有没有优先窗口", "", "bureaus/fuzhou-mawei-district.html"),
+    ("我父亲是烈士，我们家属去医院看病能不能享受优待", "", "benefits/groups/martyr-family.html"),
+    ("我的儿子在部队当兵，我们作为军人家属去医院看病有什么优先", "", "benefits/groups/military-family.html"),
+    ("请问无偿献血者本人以后自己用血是不是可以免交费用", "", "benefits/packages/national-blood-donation-law.html"),
+    # With filters
+    ("涞源 总结", "&year_from=2014&year_to=2014", "reports/laiyuan-county/2014-zongjie.html"),
+    ("卫生工作总结", "&region=福建省", "reports/fuzhou-mawei-district/unknown-zongjie.html"),
+    ("对口支援", "&region=湖北省", "reports/yichang-city/2012-zongjie.html"),
+    ("双拥计划", "&kind=计划", "reports/anon-000-2/2020-jihua.html"),
+]
+
+
+def first_results(browser, url: str, count: int = 3) -> tuple[list[str], object]:
+    """The addresses (relative to the site, without ?h= and #section) of the first results."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    page.wait_for_selector("#search-results[data-state=done]", state="attached", timeout=15000)
+    hrefs = page.eval_on_selector_all("#search-results li.yf-search-hit > a", "els => els.map(e => e.href)")
+    assert errors == []
+    site_root = url.split("search/index.html")[0]
+    return [h.removeprefix(site_root).split("#")[0].split("?")[0] for h in hrefs[:count]], page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query, params, expected", QUERY_SET, ids=[q[0] + q[1] for q in QUERY_SET])
+def test_a_query_as_people_type_it_finds_its_page_among_the_first_three(browser, base_url, query, params, expected):
+    top, page = first_results(browser, base_url + SEARCH + "?q=" + quote(query) + params)
+    assert expected in top, top
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    """60 synthetic reports from the benchmark's generator, built: (site folder, probes)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "benchmark"))
+    import corpus
+
+    project = tmp_path_factory.mktemp("corpus") / "project"
+    probes = corpus.generate(60, 1, project)
+    out = tmp_path_factory.mktemp("corpus-site")
+    result = build(project, out)
+    assert result.returncode == 0, result.stderr
+    return out, [p for p in probes if p["expect"]]
+
+
+CORPUS_KINDS = ["exact", "subword", "digits", "traditional", "multiword", "title",
+                "question", "typo", "together", "synonym", "english", "sentence"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", CORPUS_KINDS)
+def test_benchmark_queries_find_their_pages_among_the_first_three(browser, corpus_site, kind):
+    """The generator placed each probe's marker words on known pages (its ground truth)."""
+    site, probes = corpus_site
+    probe = next(p for p in probes if p["kind"] == kind)
+    with serve(site) as url:
+        top, page = first_results(browser, url + SEARCH + "?q=" + quote(probe["query"]))
+        status = page.locator("[data-yf-search-status]").inner_text()
+        page.close()
+    top = [t.removesuffix(".html") + "/" for t in top]
+    assert set(probe["expect"]) <= set(top), (probe["query"], top)
+    if kind != "sentence":  # found by every word (the near miss, the synonym, the English word), not by some
+        assert "没有页面同时含有全部的词" not in status, status
+
+
+@pytest.mark.browser
+def test_the_query_set_is_large_enough():
+    assert len(QUERY_SET) + len(CORPUS_KINDS) >= 40
+
+
+@pytest.mark.browser
+def test_places_typed_together_are_read_as_separate_words(browser, base_url):
+    top, page = first_results(browser, base_url + SEARCH + "?q=" + quote("福州马尾"))
+    assert "按这些词查找：福州、马尾。" in page.locator("[data-yf-search-status]").inner_text()
+    page.close()
+
+
+@pytest.mark.browser
+def test_question_words_are_left_out_and_synonyms_are_named(browser, base_url):
+    top, page = first_results(browser, base_url + SEARCH + "?q=" + quote("退役军人看病有什么优待"))
+    status = page.locator("[data-yf-search-status]").inner_text()
+    assert "按这些词查找：退役军人、看病、优待。" in status
+    assert "看病 按同义词也查了：就医、看医生、求医" in status
+    page.close()
+
+
+@pytest.mark.browser
+def test_english_words_are_searched_as_their_chinese_words(browser, base_url):
+    top, page = first_results(browser, base_url + SEARCH + "?q=" + quote("green channel"))
+    assert "green channel 按英文也查了：绿色通道、快速通道" in page.locator("[data-yf-search-status]").inner_text()
+    assert page.locator("#search-results mark").first.inner_text() == "绿色通道"
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("typed, meant", [("绿色通到", "绿色通道"), ("优代证", "优待证"), ("四优鲜", "四优先")])
+def test_a_near_miss_is_suggested_and_the_suggestion_runs_the_corrected_search(browser, base_url, typed, meant):
+    top, page = first_results(browser, base_url + SEARCH + "?q=" + quote(typed))
+    suggestion = page.locator("[data-yf-search-suggest]")
+    assert suggestion.is_visible() and suggestion.inner_text() == "你是不是要找：" + meant
+    page.click("[data-yf-suggestion]")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('q') === '%s'" % meant)
+    page.wait_for_selector("#search-results[data-state=done]", state="attached")
+    assert page.locator("#search-input").input_value() == meant
+    assert not suggestion.is_visible()
+    assert page.locator("#search-results li.yf-search-hit").count() > 0
+    page.close()
+
+
+@pytest.mark.browser
+def test_no_suggestion_for_a_word_the_pages_have(browser, base_url):
+    top, page = first_results(browser, base_url + SEARCH + "?q=" + quote("绿色通道"))
+    assert not page.locator("[data-yf-search-suggest]").is_visible()
+    page.close()
+
+
+@pytest.mark.browser
+def test_pages_found_by_some_words_say_which_and_template_text_is_never_a_snippet(browser, base_url):
+    """No page says both 马尾 and 退役军人 in its own words (only in the reminder that every facility
+    page carries): the Mawei pages come first, marked with the words they have."""
+    top, page = first_results(browser, base_url + SEARCH + "?q=" + quote("马尾 退役军人"), 10)
+    assert "没有页面同时含有全部的词" in page.locator("[data-yf-search-status]").inner_text()
+    assert top[0] in {"bureaus/fuzhou-mawei-district.html", "reports/fuzhou-mawei-district/unknown-zongjie.html"}
+    holds = page.locator("#search-results li.yf-search-hit .yf-search-holds").all_inner_texts()
+    assert holds[0] == "含有：马尾" and "含有：马尾、退役军人" not in holds
+    for snippet in page.locator("#search-results .yf-search-snippet").all_inner_texts():
+        assert not any(sentence in snippet for sentence in BOILERPLATE), snippet
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query, title, sub", [
+    # From data/bureaus.yml and content/reports by hand: the year 2020 of the plan is doubtful,
+    # the province of 大同 is inferred; result lines say so as the pages do.
+    ("某市卫生系统双拥工作安排", "某市卫生系统双拥工作安排（资料000篇一）", "2020年（存疑）"),
+    ("大同市卫生局", "大同市卫生局", "山西省（推断）大同市"),
+    ("涞源县卫生局年终卫生工作总结", "涞源县卫生局年终卫生工作总结", "2014年（推断）"),
+])
+def test_result_lines_keep_the_marks_of_inferred_and_doubtful_values(browser, base_url, query, title, sub):
+    top, page = first_results(browser, base_url + SEARCH + "?q=" + quote(query))
+    hit = page.locator("#search-results li.yf-search-hit", has=page.locator(f"a:text-is('{title}')")).first
+    assert sub in hit.locator(".yf-meta").first.inner_text()
+    page.close()
+
+
+def _open_first_result(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#search-results[data-state=done]", state="attached", timeout=15000)
+    page.locator("#search-results li.yf-search-hit > a").first.click()
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => document.documentElement.hasAttribute('data-yf-highlighted')", timeout=5000)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["server", "disk"])
+def test_a_result_opens_its_page_at_the_section_with_the_words_marked(browser, base_url, site, where):
+    start = (base_url if where == "server" else site.as_uri() + "/") + SEARCH
+    page = browser.new_page()
+    page.set_viewport_size({"width": 390, "height": 700})
+    _open_first_result(page, start + "?q=" + quote("三减半是什么意思"))
+    assert page.url.split("?")[0].endswith("benefits/glossary.html") and page.url.endswith("#san-jianban")
+    assert "h=" in page.url
+    marks = page.locator("mark[data-yf-highlight]")
+    assert marks.count() >= 1 and set(marks.all_inner_texts()) == {"三减半"}
+    # The first mark after the term's own heading is on screen.
+    box = page.evaluate("""() => { const dt = document.getElementById('san-jianban');
+        const m = [...document.querySelectorAll('mark[data-yf-highlight]')]
+          .find(m => dt.compareDocumentPosition(m) & Node.DOCUMENT_POSITION_FOLLOWING);
+        const r = m.getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }""")
+    assert 0 <= box[0] and box[1] <= box[2], box
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_result_found_by_a_synonym_marks_the_word_the_page_uses(browser, base_url):
+    page = browser.new_page()
+    _open_first_result(page, base_url + SEARCH + "?q=" + quote("用血押金"))
+    assert page.url.split("?")[0].endswith("blood/index.html")
+    assert {"用血", "保证金"} <= set(page.locator("mark[data-yf-highlight]").all_inner_texts())
+    page.close()
+
+
+def test_every_synonym_entry_names_a_word_the_site_uses(site):
+    """The table links the public's words to the site's: at least one word of each entry is
+    on a built page (read with the standard library's parser)."""
+    import yaml
+
+    text = "\n".join(page_texts(site).values())
+    for entry in yaml.safe_load((ROOT / "data/synonyms.yml").read_text(encoding="utf-8")):
+        assert any(word in text for word in entry["words"]), entry["id"]

@@ -158,7 +158,8 @@
   }
   function addAlt(w, text, why) {
     if (w.alts.some(function (a) { return a.word === text; })) return;
-    w.alts.push({ word: text, terms: wordTerms(text), why: why });
+    var second = w.alts.some(function (a) { return a.why === why; });  // an English word's second translation …
+    w.alts.push({ word: text, terms: wordTerms(text), why: why, weight: why === "same" || (why === "english" && second) ? 0.85 : 1 });
   }
 
   var LATIN = /^[a-z]{2,}$/;
@@ -341,11 +342,12 @@
     });
     return a.docs;
   }
-  /* A page found by a word meaning the same counts a little less than one with the word as typed. */
+  /* A page found by a word meaning the same counts a little less than one with the word as
+     typed (or, for an English word, with its first translation: the site's own word). */
   function wordDocs(w, meta) {
     var docs = new Map();
     w.alts.forEach(function (a) {
-      var weight = a.why === "same" ? 0.85 : 1;
+      var weight = a.weight || 1;
       altDocs(a, meta).forEach(function (score, doc) { docs.set(doc, Math.max(docs.get(doc) || 0, score * weight)); });
     });
     return docs;
@@ -539,7 +541,7 @@
         if (!w.optional) {  // in the title: as typed counts 1, a word meaning the same a little less
           var inTitle = 0;
           w.alts.forEach(function (a) {
-            if (a.terms.every(function (t) { return decoded["^" + t].has(doc); })) inTitle = Math.max(inTitle, a.why === "same" ? 0.85 : 1);
+            if (a.terms.every(function (t) { return decoded["^" + t].has(doc); })) inTitle = Math.max(inTitle, a.weight || 1);
           });
           if (inTitle) { titleWords++; titleWeight += inTitle; }
           // No page has every word: the rarer the words a page has, the higher (a word in the title counts half again).

@@ -26,7 +26,7 @@ from .vocab import STOP_WORDS, Lexicon
 
 FILE = "data/synonyms.yml"
 
-_HAN_WORD = re.compile("^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,12}$")
+_HAN_WORD = re.compile("^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,8}$")
 _ENGLISH_WORD = re.compile(r"^[a-z]{2,20}(?: [a-z]{1,20}){0,3}$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEYS = ("id", "words", "english", "note")
@@ -50,7 +50,7 @@ def _id(value):
 def _word(value):
     value = _text(value, "每个词单独写一项，如 [退役军人, 退伍军人]")
     if not _HAN_WORD.match(value):
-        raise ValueError("必须是一个中文词：只用汉字，不超过 12 个字，不带空格、标点、数字或说明"
+        raise ValueError("必须是一个中文词：只用汉字，不超过 8 个字，不带空格、标点、数字或说明"
                          f"（现在写的是 \"{value}\"）；同义词表只列说法，不写句子")
     if value in STOP_WORDS:
         raise ValueError(f"“{value}”是问句里的虚词，搜索时会被略去，不能作同义词")
