@@ -168,9 +168,11 @@ def test_short_headings_are_terms_of_their_own():
 
 
 def test_terms_are_cut_into_dictionary_words():
-    assert vocab.segment("退役军人优待证") == ["退役军人", "优待证"]
-    assert vocab.segment("福州市马尾区") == ["福州市", "马尾区"]
-    assert vocab.sub_words("中华人民共和国退役军人保障法") == {"中华人民共和国", "退役军人", "保障法"}
+    terms = ["退役军人优待证", "福州市马尾区", "中华人民共和国退役军人保障法"]
+    known = vocab.frequencies(terms)
+    assert vocab.segment("退役军人优待证", known) == ["退役军人", "优待证"]
+    assert vocab.segment("福州市马尾区", known) == ["福州市", "马尾区"]
+    assert vocab.sub_words("中华人民共和国退役军人保障法", known) == {"中华人民共和国", "退役军人", "保障法"}
 
 
 def _vocabulary_files(lexicon) -> dict[str, dict]:
@@ -186,11 +188,20 @@ def _vocabulary_files(lexicon) -> dict[str, dict]:
     return out
 
 
-def test_vocabulary_keeps_data_words_and_the_general_words_the_pages_use():
-    files = _vocabulary_files(vocab.Lexicon(words=frozenset({"绿色通道", "看病", "马尾区"})))
-    words = {w for name, table in files.items() if "/v/" in name for key, entries in table.items()
-             if "?" not in key for w in entries}
+def _words(files) -> set[str]:
+    return {w for name, table in files.items() if "/v/" in name for key, entries in table.items()
+            if "?" not in key for w in entries}
+
+
+def test_vocabulary_keeps_data_words_their_dictionary_words_and_titles():
+    words = _words(_vocabulary_files(vocab.Lexicon(words=frozenset({"绿色通道", "看病", "马尾区", "用血保证金"}))))
     assert {"绿色通道", "看病", "马尾区", "用血优先"} <= words  # data words (看病 is on no page) and titles
+    assert {"用血", "保证金"} <= words  # inside 用血保证金, and on the page
+    assert "星河" not in words and "开通" not in words  # common words, but not the site's terms
+
+
+def test_general_dictionary_words_are_added_when_asked_for():
+    words = _words(_vocabulary_files(vocab.Lexicon(words=frozenset({"绿色通道"}), general=True)))
     assert {"门诊", "星河", "保证金", "开通"} <= words  # common words the page uses
     assert "火星" not in words and "什么" not in words  # a word no page has; a question word
 

@@ -354,25 +354,43 @@
   }
 
   /* A run of unknown characters that no page holds whole, and that is no near miss either,
-     is cut where its characters do not follow each other on any page (州马 in 福州马尾). */
+     is cut where its characters do not follow each other on any page (州马 in 福州马尾): the
+     stretches whose characters do follow each other somewhere are words, the characters
+     between them one word that no page has (火星 in 火星基地), or, alone, a lone character.
+     A stretch that is on no page whole is cut again at its rarest pair. */
   function splitUnknown(words, meta) {
+    function pairSize(text, i) { var list = decoded[text[i] + text[i + 1]]; return list ? list.size : 0; }
+    function onPages(text) { return altDocs({ word: text, terms: wordTerms(text) }, meta).size > 0; }
+    function cut(text, depth) {
+      var pieces = [], i = 0;
+      while (i < text.length) {
+        var j = i;
+        while (j + 1 < text.length && pairSize(text, j) > 0) j++;
+        if (j > i) { pieces.push({ text: text.slice(i, j + 1), found: true }); i = j + 1; continue; }
+        var last = pieces[pieces.length - 1];
+        if (last && !last.found) last.text += text[i]; else pieces.push({ text: text[i], found: false });
+        i++;
+      }
+      var out = [];
+      pieces.forEach(function (p) {
+        if (!p.found || p.text.length < 3 || onPages(p.text) || depth > 3) { out.push(p); return; }
+        var weakest = 0;
+        for (var k = 1; k + 1 < p.text.length; k++) if (pairSize(p.text, k) < pairSize(p.text, weakest)) weakest = k;
+        out = out.concat(cut(p.text.slice(0, weakest + 1), depth + 1), cut(p.text.slice(weakest + 1), depth + 1));
+      });
+      return out;
+    }
     var out = [];
     words.forEach(function (w) {
       if (w.how !== "unknown" || w.alts.length > 1 || w.word.length < 3 || !HAN_ONLY.test(w.word) ||
           wordDocs(w, meta).size) { out.push(w); return; }
-      var text = w.word, pieces = [], start = 0, weakest = -1, weakestSize = Infinity;
-      for (var i = 0; i + 1 < text.length; i++) {
-        var size = decoded[text[i] + text[i + 1]] ? decoded[text[i] + text[i + 1]].size : 0;
-        if (size === 0) { pieces.push(text.slice(start, i + 1)); start = i + 1; }
-        if (size < weakestSize) { weakest = i; weakestSize = size; }
-      }
-      pieces.push(text.slice(start));
-      if (pieces.length === 1) pieces = [text.slice(0, weakest + 1), text.slice(weakest + 1)];
-      pieces.forEach(function (p, k) {
-        var piece = newWord(p, "unknown");
-        piece.optional = p.length === 1;
+      var at = 0;
+      cut(w.word, 0).forEach(function (p) {
+        var piece = newWord(p.text, "unknown");
+        piece.optional = p.text.length === 1;
         piece.from = w.word;
-        piece.run = w.run; piece.start = w.start + text.indexOf(p);
+        piece.run = w.run; piece.start = w.start + at;
+        at += p.text.length;
         out.push(piece);
       });
     });

@@ -29,19 +29,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-# Question and function words, dropped from a query unless part of a known word (有效, 需要 …).
+# Question and function words, dropped from a query unless part of a known word (有效, 了解 …).
+# Characters that often start or end a content word (地区, 申请, 参与, 会诊 …) are not in it.
 STOP_WORDS = (
     "请问 什么 怎么 怎样 怎么样 如何 哪些 哪里 哪儿 哪个 哪家 为什么 是不是 有没有 能不能 可不可以 要不要 "
     "需不需要 可以 是否 想知道 知道 一下 我们 你们 他们 还有 还是 或者 以及 这个 那个 这些 那些 多少 "
     "意思 含义 是指 指的是 什么叫 叫做 能否 可否 怎么办 需要 应该 "
-    "吗 呢 吧 啊 呀 嘛 的 地 得 了 着 过 是 有 要 在 和 与 及 或 我 你 他 她 它 这 那 哪 么 请 想 能 "
-    "都 也 给 把 被 让 还 又 很 该 会 可 去 找 问"
+    "吗 呢 吧 啊 呀 嘛 的 了 是 有 要 在 和 或 我 你 他 她 它 这 那 哪 么 想 都 也 给 把 被 让 还 又 很 该"
 ).split()
 
 MIN_WORD, MAX_WORD = 2, 12  # vocabulary words, in characters
 TYPO_MAX = 6  # words up to this length get "one character replaced" keys
 GENERAL_MIN_FREQ = 20  # jieba frequency a general word needs (rarer ones are names and noise)
 GENERAL_MAX = 4  # general words up to this length
+DICTIONARY_TOTAL = 60_101_967  # the sum of the frequencies in jieba 0.42's dictionary (what jieba divides by)
 V_SHARD_BYTES = 1500  # about this much vocabulary per shard file
 Y_SHARDS = 32
 
@@ -56,40 +57,47 @@ class Lexicon:
     words: frozenset[str] = frozenset()  # names, terms, places (with and without 省/市/区/县)
     synonyms: tuple[tuple[str, ...], ...] = ()  # groups of Chinese words meaning the same
     english: dict[str, tuple[str, ...]] = field(default_factory=dict)  # English (lower case) → Chinese words
-    general: bool = True  # add the words of jieba's dictionary that the pages use
+    # Add the common words of jieba's dictionary that the pages use. Off: on the measured query
+    # sets it changed no result (see content/tech/search.md), and it costs build time and memory.
+    general: bool = False
 
 
 def han_word(word: str) -> bool:
     return MIN_WORD <= len(word) <= MAX_WORD and bool(_HAN_ONLY.match(word))
 
 
-@functools.cache
-def _jieba_words() -> dict[str, int]:
-    """jieba's dictionary: Han words of 2 to MAX_WORD characters → frequency."""
+def _dictionary_lines() -> Iterator[tuple[str, str]]:
+    """(word, frequency) of jieba's dictionary (jieba is installed with youfu); nothing without it."""
     import importlib.util
 
     spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.origin:
-        return {}
-    out: dict[str, int] = {}
+    if spec is None or not spec.origin or not (Path(spec.origin).parent / "dict.txt").exists():
+        return
     with (Path(spec.origin).parent / "dict.txt").open(encoding="utf-8") as file:
         for line in file:
-            parts = line.split(" ")
-            if len(parts) >= 2 and parts[1].isdigit() and 2 <= len(parts[0]) <= MAX_WORD and _HAN_ONLY.match(parts[0]):
-                out[parts[0]] = int(parts[1])
-    return out
+            parts = line.split(" ", 2)
+            if len(parts) >= 2:
+                yield parts[0], parts[1]
 
 
-def general_dictionary() -> list[str]:
+def frequencies(words: Iterable[str]) -> dict[str, int]:
+    """The dictionary frequency of every Han substring (2 to MAX_WORD characters) of `words`
+    that is a dictionary word: what `segment` needs to cut them, read in one pass."""
+    wanted = {w[i:j] for w in words for i in range(len(w)) for j in range(i + 2, min(len(w), i + MAX_WORD) + 1)}
+    return {word: int(freq) for word, freq in _dictionary_lines() if word in wanted and freq.isdigit()}
+
+
+@functools.cache
+def general_dictionary() -> tuple[str, ...]:
     """Common words of jieba's dictionary (up to GENERAL_MAX characters, frequency ≥ GENERAL_MIN_FREQ)."""
-    return [w for w, f in _jieba_words().items() if len(w) <= GENERAL_MAX and f >= GENERAL_MIN_FREQ]
+    return tuple(w for w, f in _dictionary_lines() if len(w) <= GENERAL_MAX and len(w) >= 2 and f.isdigit()
+                 and int(f) >= GENERAL_MIN_FREQ and _HAN_ONLY.match(w))
 
 
-def segment(text: str) -> list[str]:
-    """The most likely cut of `text` into dictionary words (jieba's frequencies, without its
-    model of unknown words): 退役军人优待证 → 退役军人, 优待证."""
-    known = _jieba_words()
-    total = math.log(sum(known.values()) or 1)
+def segment(text: str, known: dict[str, int]) -> list[str]:
+    """The most likely cut of `text` into dictionary words (`known`: word → frequency, as
+    jieba does without its model of unknown words): 退役军人优待证 → 退役军人, 优待证."""
+    total = math.log(DICTIONARY_TOTAL)
     best: list[tuple[float, int]] = [(0.0, 0)] * (len(text) + 1)  # (log probability, start of the last piece)
     for end in range(1, len(text) + 1):
         options = [(best[end - 1][0] - total - 5, end - 1)]  # a character on its own: unlikely
@@ -106,15 +114,15 @@ def segment(text: str) -> list[str]:
     return pieces[::-1]
 
 
-def sub_words(word: str) -> set[str]:
+def sub_words(word: str, known: dict[str, int]) -> set[str]:
     """Dictionary words inside a term, as a reader would cut it: 退役军人优待证 → 退役军人,
-    优待证, and inside those 退役, 军人."""
+    优待证, and inside those 退役, 军人 …"""
     out: set[str] = set()
-    for piece in segment(word):
+    for piece in segment(word, known):
         if len(piece) >= 2 and piece != word:
             out.add(piece)
         if len(piece) >= 4:
-            out.update(p for p in segment(piece) if len(p) >= 2 and p != piece)
+            out.update(p for p in segment(piece, known) if len(p) >= 2 and p != piece)
     return out
 
 
@@ -137,7 +145,8 @@ def vocabulary(lexicon: Lexicon, fold: Callable[[str], str], titles: Iterable[st
         own.update(fold(w) for w in targets)
     own.update(fold(t) for t in titles if len(t) <= 6)
     own = {w for w in own if han_word(w) and w not in stop}
-    inside = {s for w in own for s in sub_words(w)} - stop - own
+    known = frequencies(own)
+    inside = {s for w in own for s in sub_words(w, known)} - stop - own
     terms = {w for w in own if occurs(w)} | {w for w in inside if occurs(w)}
     words = own | terms
     if lexicon.general:
