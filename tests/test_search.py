@@ -188,21 +188,24 @@ def _vocabulary_files(lexicon) -> dict[str, dict]:
     return out
 
 
-def _words(files) -> set[str]:
-    return {w for name, table in files.items() if "/v/" in name for key, entries in table.items()
-            if "?" not in key for w in entries}
+def _words(files) -> dict[str, int]:
+    """word → weight (pages of its terms, added up) from the vocabulary files."""
+    return {w.split(":")[0]: int(w.split(":")[1]) for name, table in files.items() if "/v/" in name
+            for key, entries in table.items() if "?" not in key for w in entries}
 
 
 def test_vocabulary_keeps_data_words_their_dictionary_words_and_titles():
     words = _words(_vocabulary_files(vocab.Lexicon(words=frozenset({"绿色通道", "看病", "马尾区", "用血保证金"}))))
-    assert {"绿色通道", "看病", "马尾区", "用血优先"} <= words  # data words (看病 is on no page) and titles
-    assert {"用血", "保证金"} <= words  # inside 用血保证金, and on the page
+    assert {"绿色通道", "看病", "马尾区", "用血优先"} <= set(words)  # data words (看病 is on no page) and titles
+    assert {"用血", "保证金"} <= set(words)  # inside 用血保证金, and on the page
     assert "星河" not in words and "开通" not in words  # common words, but not the site's terms
+    # The one page has 绿色通道's three pairs, 用血优先's three (title), and no 看病.
+    assert (words["绿色通道"], words["用血优先"], words["看病"]) == (3, 3, 0)
 
 
 def test_general_dictionary_words_are_added_when_asked_for():
     words = _words(_vocabulary_files(vocab.Lexicon(words=frozenset({"绿色通道"}), general=True)))
-    assert {"门诊", "星河", "保证金", "开通"} <= words  # common words the page uses
+    assert {"门诊", "星河", "保证金", "开通"} <= set(words)  # common words the page uses
     assert "火星" not in words and "什么" not in words  # a word no page has; a question word
 
 
@@ -217,10 +220,11 @@ def test_near_miss_keys_name_the_term_and_the_readings_of_the_missing_character(
 
 
 def test_query_table_has_question_words_synonyms_and_english():
-    files = _vocabulary_files(vocab.Lexicon(synonyms=(("就医", "看病"),), english={"see a doctor": ("就医", "看病")}))
+    files = _vocabulary_files(vocab.Lexicon(synonyms=(("用血", "输血"),), english={"blood": ("用血", "输血")}))
     table = files["search/idx/q.js"]
     assert {"吗", "什么", "怎么", "哪些", "有", "要", "的", "了", "请问"} <= set(table["stop"])
-    assert table["syn"] == [["就医", "看病"]] and table["en"] == {"see a doctor": ["就医", "看病"]}
+    # 输血 is on no page: it leads to 用血, but the page does not look for it.
+    assert table["syn"] == [["用血:1", "-输血"]] and table["en"] == {"blood": ["用血:1", "-输血"]}  # 用血: 1 page
 
 
 def test_the_data_gives_places_with_and_without_their_level_names_groups_and_english():
@@ -709,7 +713,8 @@ def test_question_words_are_left_out_and_synonyms_are_named(browser, base_url):
     top, page = first_results(browser, base_url + SEARCH + "?q=" + quote("退役军人看病有什么优待"))
     status = page.locator("[data-yf-search-status]").inner_text()
     assert "按这些词查找：退役军人、看病、优待。" in status
-    assert "看病 按同义词也查了：就医、看医生、求医" in status
+    # 看医生 and 求医 (data/synonyms.yml) are on no page: they lead to 就医 but are not looked for.
+    assert "看病 按同义词也查了：就医。" in status or "看病 按同义词也查了：就医；" in status or "看病 按同义词也查了：就医）" in status
     page.close()
 
 
@@ -817,3 +822,28 @@ def test_every_synonym_entry_names_a_word_the_site_uses(site):
     text = "\n".join(page_texts(site).values())
     for entry in yaml.safe_load((ROOT / "data/synonyms.yml").read_text(encoding="utf-8")):
         assert any(word in text for word in entry["words"]), entry["id"]
+
+
+@pytest.mark.browser
+def test_common_words_of_a_long_question_only_rank_the_results_beyond_the_fetch_budget(browser, corpus_site):
+    """At thousands of pages a long question would fetch the lists of all its common words; past
+    the budget (here made small) they are not fetched and only rank the results shown."""
+    site, probes = corpus_site
+    probe = next(p for p in probes if p["kind"] == "sentence")
+    fetched = {}
+    with serve(site) as url:
+        for budget in (10 ** 9, 20000):
+            page = browser.new_page()
+            page.add_init_script(f"window.__yfPostingsBudget = {budget}")
+            shards: list[str] = []
+            page.on("request", lambda r, shards=shards: shards.append(r.url) if "/search/idx/t/" in r.url else None)
+            page.goto(url + SEARCH + "?q=" + quote(probe["query"]))
+            page.wait_for_selector("#search-results[data-state=done]", state="attached", timeout=15000)
+            hrefs = page.eval_on_selector_all("#search-results li.yf-search-hit > a", "els => els.map(e => e.href)")
+            top = [h.removeprefix(url).split("?")[0].split("#")[0].removesuffix(".html") + "/" for h in hrefs[:3]]
+            assert set(probe["expect"]) <= set(top), (budget, top)
+            fetched[budget] = (len(set(shards)), page.locator("[data-yf-search-status]").inner_text())
+            page.close()
+    assert "只用来给前面的结果排序" not in fetched[10 ** 9][1]
+    assert "在很多页面上都有，只用来给前面的结果排序" in fetched[20000][1]
+    assert fetched[20000][0] < fetched[10 ** 9][0]

@@ -186,7 +186,10 @@
       if (stop[han[i]]) options.push([1, "stop"]);
       var shard = i + 1 < han.length ? store.v[vocabShard(han.substr(i, 2), meta)] : null;
       var known = shard && shard[han.substr(i, 2)] || [];
-      known.forEach(function (word) { if (han.substr(i, word.length) === word) options.push([word.length, "word"]); });
+      known.forEach(function (entry) {
+        var word = unmark(entry);
+        if (han.substr(i, word.length) === word) options.push([word.length, "word"]);
+      });
       stop.multi.forEach(function (word) { if (han.substr(i, word.length) === word) options.push([word.length, "stop"]); });
       options.forEach(function (o) {
         var cost = best[i].cost + (o[1] === "word" ? 1 : o[1] === "stop" ? 1.01 : 1.02);
@@ -249,9 +252,23 @@
   function addSynonyms(words, q) {
     words.forEach(function (w) {
       q.syn.forEach(function (group) {
-        if (group.indexOf(w.word) >= 0) group.forEach(function (other) { if (other !== w.word) addAlt(w, other, "same"); });
+        var plain = group.map(unmark);
+        if (plain.indexOf(w.word) < 0) return;
+        group.forEach(function (other) { if (other[0] !== "-" && unmark(other) !== w.word) addAlt(w, unmark(other), "same"); });
       });
     });
+  }
+  /* "就医:90": a word and its weight (how many pages its terms are on, added up: what fetching
+     them costs); "-看医生": a word no page uses, which leads to the others but is not looked
+     for itself. The weights are kept in `weights`. */
+  var weights = {};
+  function unmark(entry) {
+    if (entry[0] === "-") return entry.slice(1);
+    var at = entry.lastIndexOf(":");
+    if (at < 0) return entry;
+    var word = entry.slice(0, at);
+    weights[word] = +entry.slice(at + 1);
+    return word;
   }
 
   /* The query as words (see newWord), and the runs whose pages rank first when they hold them whole. */
@@ -285,14 +302,14 @@
             if (group.every(function (x) { return !x.quoted; }) && q.en.hasOwnProperty(text)) {
               phrase = newWord(text, "english");
               phrase.alts = [];
-              q.en[text].forEach(function (zh) { addAlt(phrase, zh, "english"); });
+              q.en[text].forEach(function (zh) { if (zh[0] !== "-") addAlt(phrase, unmark(zh), "english"); });
               i += n - 1;
             }
           }
           if (phrase) { words.push(phrase); continue; }
           if (q.en.hasOwnProperty(t.text)) {
             var english = newWord(t.text, "english");
-            q.en[t.text].forEach(function (zh) { addAlt(english, zh, "english"); });
+            q.en[t.text].forEach(function (zh) { if (zh[0] !== "-") addAlt(english, unmark(zh), "english"); });
             words.push(english); continue;
           }
           runs(t.text).forEach(function (run) { readRun(run, stop, meta, words, bonus); });
@@ -314,6 +331,7 @@
   function allTerms(query) {
     var terms = [];
     query.words.forEach(function (w) {
+      if (w.deferred) return;
       w.alts.forEach(function (a) {
         terms = terms.concat(a.terms);
         if (!w.optional && headingKey(a.word)) terms.push(headingKey(a.word));
@@ -321,6 +339,38 @@
     });
     query.bonus.forEach(function (b) { terms = terms.concat(b); });
     return terms;
+  }
+
+  /* A long question at thousands of pages would fetch the posting lists of every common word
+     in it (门诊, 优先, 就医 …). What the terms cost is estimated from the words' weights (see
+     unmark) and the average shard; beyond the budget, first the pages holding a short run
+     whole, then lone characters, then the most common words (never the two rarest) are left
+     out of the search: they only rank the results shown, whose text is loaded anyway. */
+  var POSTINGS_BUDGET = 90 * 1024;
+  function deferCommon(query, meta) {
+    var budget = window.__yfPostingsBudget || POSTINGS_BUDGET;  // tests set a small one
+    function cost(terms, weight) {
+      return terms.filter(function (t) { return !decoded[t]; }).length * (meta.shard_bytes || 0) + 2 * (weight || 0);
+    }
+    function wordCost(w) {
+      return w.alts.reduce(function (sum, a) { return sum + cost(a.terms, weights[a.word]); }, 0);
+    }
+    var total = query.bonus.reduce(function (sum, b) { return sum + cost(b, 0); }, 0);
+    query.words.forEach(function (w) { if (!w.deferred) total += wordCost(w); });
+    while (total > budget && query.bonus.length) total -= cost(query.bonus.pop(), 0);
+    var order = query.words.filter(function (w) { return w.optional; }).concat(query.words.filter(function (w) {
+      return !w.optional && w.alts.every(function (a) { return weights.hasOwnProperty(a.word); });
+    }).sort(function (a, b) { return weightOf(b) - weightOf(a); }));
+    var kept = query.words.filter(function (w) { return !w.optional; }).length;
+    order.forEach(function (w) {
+      if (total <= budget || (!w.optional && kept <= 2)) return;
+      w.deferred = true;
+      total -= wordCost(w);
+      if (!w.optional) kept--;
+    });
+  }
+  function weightOf(w) {
+    return Math.max.apply(null, w.alts.map(function (a) { return weights[a.word] || 0; }));
   }
 
   /* Pages holding every term of an alternative (a Map page → score), or of a word (any alternative). */
@@ -382,7 +432,7 @@
     }
     var out = [];
     words.forEach(function (w) {
-      if (w.how !== "unknown" || w.alts.length > 1 || w.word.length < 3 || !HAN_ONLY.test(w.word) ||
+      if (w.how !== "unknown" || w.deferred || w.alts.length > 1 || w.word.length < 3 || !HAN_ONLY.test(w.word) ||
           wordDocs(w, meta).size) { out.push(w); return; }
       var at = 0;
       cut(w.word, 0).forEach(function (p) {
@@ -404,7 +454,7 @@
   function nearMisses(words, meta) {
     var spans = [];  // [first word index, last word index, text]
     words.forEach(function (w, i) {
-      if (w.optional || (w.how !== "unknown" && w.how !== "known") || !HAN_ONLY.test(w.word) ||
+      if (w.optional || w.deferred || (w.how !== "unknown" && w.how !== "known") || !HAN_ONLY.test(w.word) ||
           wordDocs(w, meta).size) return;
       var prev = words[i - 1], next = words[i + 1];
       var before = prev && prev.run === w.run && w.run && prev.start + prev.word.length === w.start;
@@ -508,12 +558,15 @@
         });
         var needFacets = Object.keys(filters).length > 0;
         if (!query.words.length && !needFacets) return { meta: meta, words: [], hits: [], fixes: [] };
+        deferCommon(query, meta);
         return Promise.all([postings(allTerms(query), meta), needFacets ? load("f", 0) : Promise.resolve(null)])
           .then(function (loaded) {
             return nearMisses(query.words, meta).then(function (fixes) {
               query.words = splitUnknown(query.words, meta);
-              addSynonyms(query.words, store.q[0]);
-              if (!query.words.some(function (w) { return !w.optional; })) query.words.forEach(function (w) { w.optional = false; });
+              addSynonyms(query.words.filter(function (w) { return w.from; }), store.q[0]);
+              if (!query.words.some(function (w) { return !w.optional && !w.deferred; })) {
+                query.words.forEach(function (w) { if (!w.deferred) w.optional = false; });
+              }
               return postings(allTerms(query), meta).then(function () { return fixes; });  // lone characters cut off
             }).then(function (fixes) {
               var ranked = rank(query, meta, filters, loaded[1]);
@@ -525,7 +578,8 @@
   }
 
   function rank(query, meta, filters, facets) {
-    var words = query.words, required = words.filter(function (w) { return !w.optional; });
+    var words = query.words.filter(function (w) { return !w.deferred; });
+    var required = words.filter(function (w) { return !w.optional; });
     var docsOf = words.map(function (w) { return wordDocs(w, meta); });
     var candidates, partial = false;
     if (!words.length) {
@@ -596,11 +650,18 @@
   /* A hit's title line, the section to link to and a snippet there. */
   function fill(hit, words) {
     return load("x", hit.doc).then(function (rows) {
-      var row = rows[0];
+      var row = rows[0], sections = foldSections(rows.slice(1));
       hit.url = row[0]; hit.title = row[1]; hit.sub = row[2]; hit.kind = row[3];
-      locate(hit, foldSections(rows.slice(1)), hit.matched.length ? hit.matched : words);
+      words.forEach(function (w) {  // common words left out of the search rank what is shown
+        if (w.deferred && hit.matched.indexOf(w) < 0 && sections.some(function (s) { return has(s, w); })) {
+          hit.matched.push(w);
+          hit.score += 20 * Math.log(1 + meta0().docs * w.word.length / (1 + weightOf(w)));
+        }
+      });
+      locate(hit, sections, hit.matched.length ? hit.matched : words);
     });
   }
+  function meta0() { return store.m[0]; }
 
   /* A section row is [anchor, heading, text] and, when the text has Traditional
      characters, its Simplified form: no folding table is needed here. */
@@ -733,9 +794,16 @@
     return read + (also.length ? "（" + also.join("；") + "）" : "");
   }
 
+  function deferredNote(words) {
+    var common = words.filter(function (w) { return w.deferred && !w.optional; }).map(function (w) { return w.word; });
+    return common.length ? "（" + common.join("、") + " 在很多页面上都有，只用来给前面的结果排序）" : "";
+  }
+
   function missingNote(list) {
     if (!list.partial) return "";
-    var none = list.words.filter(function (w) { return !w.optional && !w.alts.some(function (a) { return a.docs && a.docs.size; }); });
+    var none = list.words.filter(function (w) {
+      return !w.optional && !w.deferred && !w.alts.some(function (a) { return a.docs && a.docs.size; });
+    });
     return "没有页面同时含有全部的词，下面的页面只含有其中一部分，含有的词多的排在前面。" +
       (none.length ? "没有找到：" + none.map(function (w) { return w.word; }).join("、") + "。" : "");
   }
@@ -805,7 +873,7 @@
       if (ticket !== current) return;
       lastList = list; shownCount = PAGE;
       status.textContent = [list.length ? "找到 " + list.length + " 个页面。" : "", missingNote(list),
-        readingNote(list.words || [], text)].filter(Boolean).join("");
+        readingNote(list.words || [], text), deferredNote(list.words || [])].filter(Boolean).join("");
       showSuggestions(list.fixes || [], text);
       render(list, text, shownCount);
       more.hidden = list.length <= shownCount;
@@ -841,6 +909,7 @@
     if (!text) return;
     load("m", 0).then(function (meta) {
       return fold(text, meta).then(function (folded) { return understand(folded, meta); }).then(function (query) {
+        deferCommon(query, meta);
         return postings(allTerms(query), meta);
       });
     }).catch(function () { /* the search reports a missing file itself */ });

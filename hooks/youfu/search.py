@@ -353,8 +353,16 @@ class Index:
                     entry = postings[term] = (array("I"), array("B"))
                 entry[0].append(number)
                 entry[1].append(min(count, MAX_TF))
-        found = vocab.vocabulary(self.lexicon, fold, (d.title for d in docs),
-                                 lambda w: all(w[i:i + 2] in postings for i in range(len(w) - 1)))
+        def occurs(word: str) -> bool:  # the index has all its terms (all its pairs; a lone character)
+            return all(word[i:i + 2] in postings for i in range(len(word) - 1)) if len(word) > 1 else word in postings
+
+        def weight(word: str) -> int:  # pages of its terms, added up (0 when a term is on no page)
+            pairs = [word[i:i + 2] for i in range(len(word) - 1)] or [word]
+            return sum(len(postings[p][0]) for p in pairs) if all(p in postings for p in pairs) else 0
+
+        found = vocab.vocabulary(self.lexicon, fold, (d.title for d in docs), occurs)
+        query_table = vocab.query_data(self.lexicon, fold, weight)
+        v_shards, grouped_words = vocab.vocabulary_shards(found, weight)
         self.vocabulary = len(found.words)
         shards = shard_count(len(docs))
         grouped: dict[int, dict[str, str]] = {}
@@ -362,8 +370,11 @@ class Index:
             doc_ids, tfs = postings[term]
             grouped.setdefault(shard_of(term, shards), {})[term] = encode_postings(doc_ids, tfs)
         postings.clear()
+        shard_bytes = 0
         for number in range(shards):
-            yield f"{INDEX_DIR}/t/{number}.js", _script("t", number, grouped.pop(number, {}))
+            text = _script("t", number, grouped.pop(number, {}))
+            shard_bytes += len(text.encode("utf-8"))
+            yield f"{INDEX_DIR}/t/{number}.js", text
         facets = _facets(docs)
         # One file a page: what its result shows, then its sections (for phrases and snippets).
         for number, doc in enumerate(docs):
@@ -372,14 +383,13 @@ class Index:
                            *(_section_row(s) for s in _within([_strip(s, drop) for s in doc.sections]))])
         yield f"{INDEX_DIR}/facets.js", _script("f", 0, facets)
         yield f"{INDEX_DIR}/pinyin.js", _script("p", 0, self.aliases)
-        v_shards, grouped_words = vocab.vocabulary_shards(found)
         for number in range(v_shards):
             yield f"{INDEX_DIR}/v/{number}.js", _script("v", number, grouped_words.pop(number, {}))
         for number, table in sorted(vocab.reading_shards("".join(found.terms)).items()):
             yield f"{INDEX_DIR}/y/{number}.js", _script("y", number, table)
-        yield f"{INDEX_DIR}/q.js", _script("q", 0, vocab.query_data(self.lexicon, fold))
+        yield f"{INDEX_DIR}/q.js", _script("q", 0, query_table)
         yield f"{INDEX_DIR}/meta.js", _script("m", 0, {
-            "docs": len(docs), "shards": shards, "version": 3,
+            "docs": len(docs), "shards": shards, "version": 3, "shard_bytes": shard_bytes // shards,
             "weights": {str(n): d.weight for n, d in enumerate(docs) if d.weight != 1.0},
             "t2s_shards": T2S_SHARDS, "v_shards": v_shards, "y_shards": vocab.Y_SHARDS})
         t2s: dict[int, list[str]] = {}

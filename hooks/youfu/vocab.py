@@ -169,12 +169,13 @@ def v_shard_count(total_bytes: int) -> int:
     return 1 << (target.bit_length() - 1)
 
 
-def vocabulary_shards(found: Vocabulary) -> tuple[int, dict[int, dict[str, list[str]]]]:
-    """(shard count, {shard: {key: entries}}). Key "福州" → the words starting with 福州;
-    key "优?证" → "优待证:dai" (a term the pages use, and the readings of the replaced character)."""
+def vocabulary_shards(found: Vocabulary, weight: Callable[[str], int]) -> tuple[int, dict[int, dict[str, list[str]]]]:
+    """(shard count, {shard: {key: entries}}). Key "福州" → the words starting with 福州, each
+    with its weight ("福州市:57", see `query_data`); key "优?证" → "优待证:dai" (a term the
+    pages use, and the readings of the replaced character)."""
     entries: dict[str, list[str]] = {}
     for word in sorted(found.words):
-        entries.setdefault(word[:2], []).append(word)
+        entries.setdefault(word[:2], []).append(f"{word}:{weight(word)}")
     for word in sorted(found.terms):
         if len(word) <= TYPO_MAX:
             for key, i in typo_keys(word):
@@ -227,13 +228,20 @@ def reading_shards(extra: Iterable[str] = ()) -> dict[int, dict[str, str]]:
     return out
 
 
-def query_data(lexicon: Lexicon, fold: Callable[[str], str]) -> dict:
-    """The small table every query loads: stop words, synonym groups, English words."""
+def query_data(lexicon: Lexicon, fold: Callable[[str], str], weight: Callable[[str], int] = lambda w: 1) -> dict:
+    """The small table every query loads: stop words, synonym groups, English words. Each word
+    carries its weight: how many pages its terms are on, added up ("就医:90"), which tells the
+    search page what fetching them costs. A word no page uses is still a way in (看医生 leads
+    to 就医) but is not looked for itself: it is written "-看医生"."""
+    def mark(word: str) -> str:
+        found = weight(word)
+        return f"{word}:{found}" if found else "-" + word
+
     groups = []
     for group in lexicon.synonyms:
         folded = list(dict.fromkeys(fold(w) for w in group))
         if len(folded) > 1:
-            groups.append(folded)
-    english = {fold(k): list(dict.fromkeys(fold(w) for w in v)) for k, v in sorted(lexicon.english.items())
+            groups.append([mark(w) for w in folded])
+    english = {fold(k): [mark(w) for w in dict.fromkeys(fold(w) for w in v)] for k, v in sorted(lexicon.english.items())
                if _ENGLISH.match(fold(k))}
     return {"stop": STOP_WORDS, "syn": groups, "en": english}
