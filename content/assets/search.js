@@ -900,19 +900,14 @@
     }, function (err) { if (ticket === current) failed(err); });
   });
 
-  /* While the reader is still typing (or pausing), fetch the pieces the text so far
-     needs: the folding table, the query data and vocabulary, and the term shards of the
-     words. The search itself waits for a 120 ms pause, and by then most of what it needs
-     has arrived. */
+  /* While the reader is still typing (or pausing), do the search on the text so far without
+     showing it: the folding table, the query table and vocabulary, the term shards of the
+     words and what near misses need arrive meanwhile. The search shown waits for a 120 ms
+     pause, and then only the result files of the first ten hits are left to fetch. */
   function prefetch() {
     var text = input.value.trim();
     if (!text) return;
-    load("m", 0).then(function (meta) {
-      return fold(text, meta).then(function (folded) { return understand(folded, meta); }).then(function (query) {
-        deferCommon(query, meta);
-        return postings(allTerms(query), meta);
-      });
-    }).catch(function () { /* the search reports a missing file itself */ });
+    search(text, filtersFromForm()).catch(function () { /* the search reports a missing file itself */ });
   }
 
   var timer = null;
