@@ -183,7 +183,7 @@ def _vocabulary_files(lexicon) -> dict[str, dict]:
     files = search.build(docs, lexicon=lexicon)
     out: dict[str, dict] = {}
     for name, text in files.items():
-        if name.startswith(("search/idx/v/", "search/idx/q.js", "search/idx/y/")):
+        if name.startswith(("search/idx/v/", "search/idx/w/", "search/idx/q.js", "search/idx/y/")):
             out[name] = json.loads(text[text.index(",", text.index(",") + 1) + 1:text.rindex(")")])
     return out
 
@@ -211,7 +211,7 @@ def test_general_dictionary_words_are_added_when_asked_for():
 
 def test_near_miss_keys_name_the_term_and_the_readings_of_the_missing_character():
     files = _vocabulary_files(vocab.Lexicon(words=frozenset({"绿色通道", "用血保证金"}), general=False))
-    keys = {key: entries for name, table in files.items() if "/v/" in name for key, entries in table.items()}
+    keys = {key: entries for name, table in files.items() if "/w/" in name for key, entries in table.items()}
     assert keys["绿色通?"] == ["绿色通道:dao"]
     assert keys["用血?证金"] == ["用血保证金:bao"]
     assert "保?金" in keys  # 保证金, a dictionary word inside the term
@@ -689,7 +689,10 @@ def test_benchmark_queries_find_their_pages_among_the_first_three(browser, corpu
     with serve(site) as url:
         top, page = first_results(browser, url + SEARCH + "?q=" + quote(probe["query"]))
         status = page.locator("[data-yf-search-status]").inner_text()
+        suggestion = page.locator("[data-yf-search-suggest]").inner_text() if kind == "typo" else ""
         page.close()
+    if kind == "typo":  # 星河湾示范门珍: the 门珍 at its end is read as 门诊
+        assert suggestion == "你是不是要找：星河湾示范门诊"
     top = [t.removesuffix(".html") + "/" for t in top]
     assert set(probe["expect"]) <= set(top), (probe["query"], top)
     if kind != "sentence":  # found by every word (the near miss, the synonym, the English word), not by some

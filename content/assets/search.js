@@ -28,7 +28,7 @@
   var BONUS_RUN = 8;  // a run typed without spaces up to this long: pages holding it whole rank first
 
   /* ---------------- loading index pieces ---------------- */
-  var store = { m: {}, t: {}, x: {}, f: {}, s: {}, p: {}, q: {}, v: {}, y: {} };
+  var store = { m: {}, t: {}, x: {}, f: {}, s: {}, p: {}, q: {}, v: {}, w: {}, y: {} };
   var waiting = {};
   window.__yfSearch = {
     load: function (kind, number, data) {
@@ -38,7 +38,7 @@
       delete waiting[key];
     }
   };
-  var PATHS = { m: "meta", t: "t/", x: "x/", f: "facets", s: "s/", p: "pinyin", q: "q", v: "v/", y: "y/" };
+  var PATHS = { m: "meta", t: "t/", x: "x/", f: "facets", s: "s/", p: "pinyin", q: "q", v: "v/", w: "w/", y: "y/" };
   function load(kind, number) {
     if (store[kind].hasOwnProperty(number)) return Promise.resolve(store[kind][number]);
     var key = kind + number;
@@ -174,6 +174,7 @@
     return keys;
   }
   function vocabShard(key, meta) { return crc32(key) % meta.v_shards; }
+  function nearShard(key, meta) { return crc32(key) % meta.w_shards; }
 
   /* Cut a run of Han characters into known words, stop words and unknown characters, with
      as few pieces as possible (a known word beats a stop word beats a lone character). */
@@ -447,12 +448,14 @@
     return out;
   }
 
-  /* Near misses: a word no page holds, one character off a term the pages use, looked for
-     with the words typed next to it (绿色 + 通到 → 绿色通道) and on its own. Only a character
-     read the same way (到/道, 代/待), or, in a word of three or more characters, the only
-     candidate, counts. The best one is searched too, and offered. */
+  /* Near misses: a word no page holds, one character off a term the pages use. The character
+     is looked for in the word with the words typed next to it (绿色 + 通到 → 绿色通道), in the
+     word alone (优代证 → 优待证) and, in a long run, around the two characters that follow each
+     other on no page (门珍 in 星河湾示范门珍 → 门诊). Only a character read the same way (到/道,
+     代/待), or, in three or more characters, the only candidate, counts. The corrected word is
+     searched too, and offered. */
   function nearMisses(words, meta) {
-    var spans = [];  // [first word index, last word index, text]
+    var spans = [];  // {from, to: word indexes; text; start, end: the window looked up in the text}
     words.forEach(function (w, i) {
       if (w.optional || w.deferred || (w.how !== "unknown" && w.how !== "known") || !HAN_ONLY.test(w.word) ||
           wordDocs(w, meta).size) return;
@@ -466,54 +469,70 @@
       options.push([i, i]);
       options.forEach(function (o) {
         var text = words.slice(o[0], o[1] + 1).map(function (x) { return x.word; }).join("");
-        if (text.length >= 2 && text.length <= 6 && HAN_ONLY.test(text)) spans.push([o[0], o[1], text]);
+        if (text.length >= 2 && text.length <= 6 && HAN_ONLY.test(text)) {
+          spans.push({ from: o[0], to: o[1], text: text, start: 0, end: text.length });
+        }
       });
-    });
-    if (!spans.length) return Promise.resolve([]);
-    var vShards = [], yShards = [];
-    spans.forEach(function (span) {
-      for (var i = 0; i < span[2].length; i++) {
-        vShards.push(vocabShard(span[2].slice(0, i) + "?" + span[2].slice(i + 1), meta));
-        yShards.push(span[2].charCodeAt(i) % meta.y_shards);
+      var text = w.word;
+      for (var k = 0; k + 1 < text.length; k++) {
+        var pair = decoded[text[k] + text[k + 1]];
+        if (pair && pair.size) continue;
+        [[k - 2, k + 2], [k - 1, k + 3], [k, k + 4], [k - 1, k + 2], [k, k + 3], [k, k + 2]].forEach(function (r) {
+          if (r[0] >= 0 && r[1] <= text.length && (r[0] > 0 || r[1] < text.length || text.length > 6)) {
+            spans.push({ from: i, to: i, text: text, start: r[0], end: r[1] });
+          }
+        });
       }
     });
-    return Promise.all([loadAll("v", vShards), loadAll("y", yShards).catch(function () { return []; })]).then(function () {
+    if (!spans.length) return Promise.resolve([]);
+    var wShards = [], yShards = [];
+    spans.forEach(function (span) {
+      for (var i = span.start; i < span.end; i++) {
+        wShards.push(nearShard(window(span, i), meta));
+        yShards.push(span.text.charCodeAt(i) % meta.y_shards);
+      }
+    });
+    function window(span, i) {  // the window with its i-th character (counted in the text) replaced by "?"
+      return span.text.slice(span.start, i) + "?" + span.text.slice(i + 1, span.end);
+    }
+    return Promise.all([loadAll("w", wShards), loadAll("y", yShards).catch(function () { return []; })]).then(function () {
       spans.forEach(function (span) {
-        var text = span[2], candidates = [];
-        for (var i = 0; i < text.length; i++) {
-          var key = text.slice(0, i) + "?" + text.slice(i + 1);
+        var text = span.text, candidates = [];
+        for (var i = span.start; i < span.end; i++) {
+          var key = window(span, i);
           var typed = ((store.y[text.charCodeAt(i) % meta.y_shards] || {})[text[i]] || "").split("/");
-          ((store.v[vocabShard(key, meta)] || {})[key] || []).forEach(function (entry) {
+          ((store.w[nearShard(key, meta)] || {})[key] || []).forEach(function (entry) {
             var parts = entry.split(":"), same = parts[1].split("/").some(function (r) { return r && typed.indexOf(r) >= 0; });
-            if (parts[0] !== text) candidates.push({ word: parts[0], same: same });
+            var fixed = text.slice(0, span.start) + parts[0] + text.slice(span.end);
+            if (fixed !== text) candidates.push({ word: fixed, same: same });
           });
         }
         var sounding = candidates.filter(function (c) { return c.same; });
-        span.to = (sounding.length ? sounding : (text.length >= 3 && candidates.length === 1 ? candidates : []))
+        span.fixes = (sounding.length ? sounding : (span.end - span.start >= 3 && candidates.length === 1 ? candidates : []))
           .slice(0, 3).map(function (c) { return c.word; });
       });
       var terms = [];
-      spans.forEach(function (span) { span.to.forEach(function (t) { terms = terms.concat(wordTerms(t), [headingKey(t)]); }); });
+      spans.forEach(function (span) { span.fixes.forEach(function (t) { terms = terms.concat(wordTerms(t), [headingKey(t)]); }); });
       return postings(terms, meta).then(function () {
         var fixes = [], taken = {};
-        spans.forEach(function (span) {  // longest spans first (the order they were listed in); each word once
-          for (var k = span[0]; k <= span[1]; k++) if (taken[k]) return;
+        spans.forEach(function (span) {  // in the order listed: the longest first; each word once
+          for (var k = span.from; k <= span.to; k++) if (taken[k]) return;
           var best = null, size = 0;
-          span.to.forEach(function (t) {
+          span.fixes.forEach(function (t) {
             var n = altDocs({ word: t, terms: wordTerms(t) }, meta).size;
             if (n > size) { best = t; size = n; }
           });
           if (!best) return;
-          for (k = span[0]; k <= span[1]; k++) taken[k] = true;
-          var w = words[span[0]];
-          if (span[1] > span[0]) {  // the words typed together become one word
-            var joined = newWord(span[2], "unknown");
+          for (k = span.from; k <= span.to; k++) taken[k] = true;
+          var w = words[span.from];
+          if (span.to > span.from) {  // the words typed together become one word
+            var joined = newWord(span.text, "unknown");
             joined.run = w.run; joined.start = w.start;
-            words[span[0]] = joined; w = joined;
-            for (k = span[0] + 1; k <= span[1]; k++) words[k] = null;
+            words[span.from] = joined; w = joined;
+            for (k = span.from + 1; k <= span.to; k++) words[k] = null;
           }
           addAlt(w, best, "near");
-          fixes.push({ from: span[2], to: best });
+          fixes.push({ from: span.text, to: best });
         });
         for (var k = words.length - 1; k >= 0; k--) if (words[k] === null) words.splice(k, 1);
         return fixes;

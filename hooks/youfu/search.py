@@ -362,7 +362,7 @@ class Index:
 
         found = vocab.vocabulary(self.lexicon, fold, (d.title for d in docs), occurs)
         query_table = vocab.query_data(self.lexicon, fold, weight)
-        v_shards, grouped_words = vocab.vocabulary_shards(found, weight)
+        word_shards = vocab.vocabulary_shards(found, weight)
         self.vocabulary = len(found.words)
         shards = shard_count(len(docs))
         grouped: dict[int, dict[str, str]] = {}
@@ -383,15 +383,17 @@ class Index:
                            *(_section_row(s) for s in _within([_strip(s, drop) for s in doc.sections]))])
         yield f"{INDEX_DIR}/facets.js", _script("f", 0, facets)
         yield f"{INDEX_DIR}/pinyin.js", _script("p", 0, self.aliases)
-        for number in range(v_shards):
-            yield f"{INDEX_DIR}/v/{number}.js", _script("v", number, grouped_words.pop(number, {}))
+        for kind, (count, grouped_words) in word_shards.items():
+            for number in range(count):
+                yield f"{INDEX_DIR}/{kind}/{number}.js", _script(kind, number, grouped_words.pop(number, {}))
         for number, table in sorted(vocab.reading_shards("".join(found.terms)).items()):
             yield f"{INDEX_DIR}/y/{number}.js", _script("y", number, table)
         yield f"{INDEX_DIR}/q.js", _script("q", 0, query_table)
         yield f"{INDEX_DIR}/meta.js", _script("m", 0, {
             "docs": len(docs), "shards": shards, "version": 3, "shard_bytes": shard_bytes // shards,
             "weights": {str(n): d.weight for n, d in enumerate(docs) if d.weight != 1.0},
-            "t2s_shards": T2S_SHARDS, "v_shards": v_shards, "y_shards": vocab.Y_SHARDS})
+            "t2s_shards": T2S_SHARDS, "v_shards": word_shards["v"][0], "w_shards": word_shards["w"][0],
+            "y_shards": vocab.Y_SHARDS})
         t2s: dict[int, list[str]] = {}
         for code, simple in sorted(t2s_table().items()):
             t2s.setdefault(code % T2S_SHARDS, []).append(chr(code) + simple)

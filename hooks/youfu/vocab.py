@@ -7,9 +7,9 @@ character away. It needs, loaded on demand:
 
 * `q.js`: question and function words, groups of words that mean the same, English
   words → Chinese words (a few KB, with every query);
-* `v/N.js`: the vocabulary, each word under its first two characters, and for
-  near-miss suggestions under every "one character replaced by ?" form of it
-  ("优?证" → 优待证), with the readings of the replaced character;
+* `v/N.js`: the vocabulary, each word under its first two characters;
+* `w/N.js`: for near-miss suggestions, the site's terms under every "one character
+  replaced by ?" form of them ("优?证" → 优待证), with the readings of the replaced character;
 * `y/N.js`: the readings (pinyin without tones) of common characters, for telling
   homophones (到/道, 代/待) when a suggestion is looked for.
 
@@ -43,7 +43,8 @@ TYPO_MAX = 6  # words up to this length get "one character replaced" keys
 GENERAL_MIN_FREQ = 20  # jieba frequency a general word needs (rarer ones are names and noise)
 GENERAL_MAX = 4  # general words up to this length
 DICTIONARY_TOTAL = 60_101_967  # the sum of the frequencies in jieba 0.42's dictionary (what jieba divides by)
-V_SHARD_BYTES = 1500  # about this much vocabulary per shard file
+V_SHARD_BYTES = 600  # about this much vocabulary per shard file (a long question fetches one per pair)
+W_SHARD_BYTES = 1500  # near-miss keys per shard file (fetched only for a word no page has)
 Y_SHARDS = 32
 
 _HAN_ONLY = re.compile("^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
@@ -164,28 +165,33 @@ def shard(key: str, shards: int) -> int:
     return zlib.crc32(key.encode("utf-8")) % shards
 
 
-def v_shard_count(total_bytes: int) -> int:
-    target = max(8, min(1024, total_bytes // V_SHARD_BYTES))
-    return 1 << (target.bit_length() - 1)
+def shard_count(total_bytes: int, per_shard: int) -> int:
+    """A power of two between 8 and 1024, at least total_bytes / per_shard (shards of at most per_shard bytes)."""
+    target = max(8, min(1024, -(-total_bytes // per_shard)))
+    return 1 << (target - 1).bit_length()
 
 
-def vocabulary_shards(found: Vocabulary, weight: Callable[[str], int]) -> tuple[int, dict[int, dict[str, list[str]]]]:
-    """(shard count, {shard: {key: entries}}). Key "福州" → the words starting with 福州, each
-    with its weight ("福州市:57", see `query_data`); key "优?证" → "优待证:dai" (a term the
-    pages use, and the readings of the replaced character)."""
-    entries: dict[str, list[str]] = {}
+def vocabulary_shards(found: Vocabulary, weight: Callable[[str], int]) -> dict[str, tuple[int, dict[int, dict]]]:
+    """{"v": (shard count, {shard: {key: entries}}), "w": (…)}. In v, key "福州" → the words
+    starting with 福州, each with its weight ("福州市:57", see `query_data`); in w, key "优?证"
+    → "优待证:dai" (a term the pages use, and the readings of the replaced character)."""
+    prefixes: dict[str, list[str]] = {}
     for word in sorted(found.words):
-        entries.setdefault(word[:2], []).append(f"{word}:{weight(word)}")
+        prefixes.setdefault(word[:2], []).append(f"{word}:{weight(word)}")
+    near: dict[str, list[str]] = {}
     for word in sorted(found.terms):
         if len(word) <= TYPO_MAX:
             for key, i in typo_keys(word):
-                entries.setdefault(key, []).append(word + ":" + "/".join(readings(word[i])))
-    total = sum(len(k.encode()) + sum(len(e.encode()) + 3 for e in v) + 6 for k, v in entries.items())
-    count = v_shard_count(total)
-    grouped: dict[int, dict[str, list[str]]] = {}
-    for key in sorted(entries):
-        grouped.setdefault(shard(key, count), {})[key] = entries[key]
-    return count, grouped
+                near.setdefault(key, []).append(word + ":" + "/".join(readings(word[i])))
+    out = {}
+    for name, entries, per_shard in (("v", prefixes, V_SHARD_BYTES), ("w", near, W_SHARD_BYTES)):
+        total = sum(len(k.encode()) + sum(len(e.encode()) + 3 for e in v) + 6 for k, v in entries.items())
+        count = shard_count(total, per_shard)
+        grouped: dict[int, dict[str, list[str]]] = {}
+        for key in sorted(entries):
+            grouped.setdefault(shard(key, count), {})[key] = entries[key]
+        out[name] = (count, grouped)
+    return out
 
 
 @functools.cache
