@@ -375,15 +375,23 @@
   }
 
   /* Pages holding every term of an alternative (a Map page → score), or of a word (any alternative). */
+  /* The pages on every one of the lists (Maps page → count), starting from the shortest. */
+  function intersect(lists) {
+    if (!lists.length || lists.some(function (l) { return !l; })) return [];
+    lists = lists.slice().sort(function (x, y) { return x.size - y.size; });
+    var have = Array.from(lists[0].keys());
+    for (var i = 1; i < lists.length && have.length; i++) {
+      var list = lists[i];
+      have = have.filter(function (doc) { return list.has(doc); });
+    }
+    return have;
+  }
+
   function altDocs(a, meta) {
     if (a.docs) return a.docs;
-    var have = null;
-    a.terms.forEach(function (t) {
-      var list = decoded[t];
-      have = have === null ? Array.from(list.keys()) : have.filter(function (doc) { return list.has(doc); });
-    });
+    var have = intersect(a.terms.map(function (t) { return decoded[t]; }));
     a.docs = new Map();
-    (have || []).forEach(function (doc) {
+    have.forEach(function (doc) {
       var part = 0;
       a.terms.forEach(function (t) {
         var list = decoded[t], tf = list.get(doc), idf = Math.log(1 + meta.docs / (1 + list.size));
@@ -566,8 +574,24 @@
   }
 
   /* ---------------- searching and ranking ---------------- */
+  /* The search of a text with filters; the last one is kept, so that the search shown after the
+     typing pause takes over the one started while typing instead of doing it again. */
+  var lastSearch = { key: null, promise: null };
   function search(text, filters) {
+    var key = JSON.stringify([text, filters]);
+    if (lastSearch.key !== key) {
+      var entry = lastSearch = { key: key, promise: searchAnew(text, filters) };
+      entry.promise.catch(function () { if (lastSearch === entry) lastSearch = { key: null, promise: null }; });
+    }
+    return lastSearch.promise;
+  }
+
+  function searchAnew(text, filters) {
     return load("m", 0).then(function (meta) {
+      // The query table and the vocabulary of the text as typed load while it is folded (most
+      // text is Simplified already; what folding changes is fetched after).
+      load("q", 0).catch(function () {});
+      loadAll("v", vocabKeys(widen(text).toLowerCase()).map(function (k) { return vocabShard(k, meta); })).catch(function () {});
       return fold(text, meta).then(function (folded) {
         return understand(folded, meta);
       }).then(function (query) {
@@ -621,28 +645,41 @@
     }
     var weight = docsOf.map(function (docs) { return Math.log(1 + meta.docs / (1 + docs.size)); });
     var whole = query.bonus.map(function (terms) { return altDocs({ terms: terms }, meta); });
+    // Pages with a word in their title (as typed counts 1, a word meaning the same a little less),
+    // and pages with a section headed exactly by it (a glossary term): worked out once per word.
+    var titleOf = words.map(function (w) {
+      var found = new Map();
+      if (w.optional) return found;
+      w.alts.forEach(function (a) {
+        intersect(a.terms.map(function (t) { return decoded["^" + t]; })).forEach(function (doc) {
+          found.set(doc, Math.max(found.get(doc) || 0, a.weight || 1));
+        });
+      });
+      return found;
+    });
+    var headedOf = words.map(function (w) {
+      var found = new Set();
+      if (!w.optional) w.alts.forEach(function (a) { var h = decoded[headingKey(a.word)]; if (h) h.forEach(function (_n, doc) { found.add(doc); }); });
+      return found;
+    });
     var hits = [];
     candidates.forEach(function (doc) {
       if (!passesFilters(doc, filters, facets)) return;
       var score = 0, titleWords = 0, titleWeight = 0, matched = [];
-      words.forEach(function (w, i) {
-        if (!docsOf[i].has(doc)) return;
+      for (var i = 0; i < words.length; i++) {
+        var part = docsOf[i].get(doc);
+        if (part === undefined) continue;
+        var w = words[i];
         matched.push(w);
-        score += docsOf[i].get(doc) * (w.optional ? 0.3 : 1);
-        if (!w.optional) {  // in the title: as typed counts 1, a word meaning the same a little less
-          var inTitle = 0;
-          w.alts.forEach(function (a) {
-            if (a.terms.every(function (t) { return decoded["^" + t].has(doc); })) inTitle = Math.max(inTitle, a.weight || 1);
-          });
-          if (inTitle) { titleWords++; titleWeight += inTitle; }
-          // No page has every word: the rarer the words a page has, the higher (a word in the title counts half again).
-          if (partial) score += weight[i] * 20 * (1 + inTitle * 0.5);
-        }
-      });
+        score += part * (w.optional ? 0.3 : 1);
+        if (w.optional) continue;
+        var inTitle = titleOf[i].get(doc) || 0;
+        if (inTitle) { titleWords++; titleWeight += inTitle; }
+        // No page has every word: the rarer the words a page has, the higher (a word in the title counts half again).
+        if (partial) score += weight[i] * 20 * (1 + inTitle * 0.5);
+        if (headedOf[i].has(doc)) score += 400;
+      }
       whole.forEach(function (docs) { if (docs.has(doc)) score += 300; });
-      words.forEach(function (w) {  // a section headed exactly by the word (a glossary term, a facility's section)
-        if (!w.optional && w.alts.some(function (a) { var h = decoded[headingKey(a.word)]; return h && h.has(doc); })) score += 400;
-      });
       var allInTitle = required.length && titleWords === required.length;
       if (!partial) score += allInTitle ? 1000 * titleWeight / titleWords : titleWeight * 100;
       if (meta.weights && meta.weights.hasOwnProperty(doc)) score *= meta.weights[doc];  // pages for editors

@@ -43,7 +43,7 @@ TYPO_MAX = 6  # words up to this length get "one character replaced" keys
 GENERAL_MIN_FREQ = 20  # jieba frequency a general word needs (rarer ones are names and noise)
 GENERAL_MAX = 4  # general words up to this length
 DICTIONARY_TOTAL = 60_101_967  # the sum of the frequencies in jieba 0.42's dictionary (what jieba divides by)
-V_SHARD_BYTES = 600  # about this much vocabulary per shard file (a long question fetches one per pair)
+V_SHARD_BYTES = 1000  # at most this much vocabulary per shard file (a long question fetches one per pair)
 W_SHARD_BYTES = 1500  # near-miss keys per shard file (fetched only for a word no page has)
 Y_SHARDS = 32
 
