@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import benefits, bureaus, content, facilities, places, reports, sources
+from . import benefits, bureaus, content, facilities, places, reports, sources, synonyms
 from .dataset import Dataset, load_list
 from .problems import DataError, Problem
 from .records import SourceRef
@@ -33,6 +33,7 @@ class Catalog:
     packages: Dataset[benefits.Package]
     facilities: Dataset[facilities.Facility]
     blood_rules: Dataset[facilities.BloodRule]
+    synonyms: Dataset[synonyms.Synonym]  # search words only (data/synonyms.yml, may be absent)
 
     def source_of(self, ref: SourceRef) -> sources.SourceDoc | None:
         return next((s for s in self.sources if s.file == ref.file), None)
@@ -104,6 +105,8 @@ def load_catalog(root: Path, report_memo: dict | None = None) -> tuple[Catalog, 
     for name, relative, model in _LISTS:
         lists[name], found = load(relative, model)
         problems += found
+    lists["synonyms"], found = load_list(root, synonyms.FILE, synonyms.Synonym, required=False)
+    problems += found + list(synonyms.check(lists["synonyms"]))
     catalog = Catalog(root=root, sources=source_docs, bureaus=bureau_list, reports=report_set, **lists)
     problems += list(_check_references(catalog))
     problems += _check_site(catalog, scan, data_ok=not problems,

@@ -122,8 +122,8 @@ def index_command(site: Path) -> int:
     if not site.is_dir():
         print(f"{site} 不是文件夹：请给出已生成的网站文件夹", file=sys.stderr)
         return 1
-    count = indexer.index(site)
-    print(f"搜索索引已写入 {site}（{count} 个页面）")
+    index = indexer.index(site)
+    print(f"搜索索引已写入 {site}（{index.count} 个页面）")
     return 0
 
 

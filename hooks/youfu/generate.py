@@ -32,7 +32,7 @@ from typing import Any, Callable
 import jinja2
 from markupsafe import Markup
 
-from . import feeds, figures, opendata, pages, pinyin, siteconfig, siteinfo
+from . import feeds, figures, opendata, pages, pinyin, siteconfig, siteinfo, synonyms
 from .catalog import Catalog, load_catalog
 from .notes import Notes
 from .pages import SitePlan, View, site_plan
@@ -299,9 +299,13 @@ class Renderer:
         if meta is not None:
             meta = {"title": title, **{k: list(v) if isinstance(v, tuple) else v for k, v in meta.items()}}
             marker = f'<div class="yf-page-meta" hidden data-yf-search="{_attribute(meta)}"></div>'
-        if src_uri == "search/index.md":  # the pinyin of place names, for `youfu index`
+        if src_uri == "search/index.md":  # what `youfu index` needs besides the pages: pinyin and words
             aliases = pinyin.aliases(pinyin.catalog_names(self.catalog))
-            marker = f'<div class="yf-page-meta" hidden data-yf-aliases="{_attribute(aliases)}"></div>'
+            lexicon = synonyms.lexicon(self.catalog)
+            words = {"words": sorted(lexicon.words), "synonyms": [list(g) for g in lexicon.synonyms],
+                     "english": {k: list(v) for k, v in sorted(lexicon.english.items())}}
+            marker = (f'<div class="yf-page-meta" hidden data-yf-aliases="{_attribute(aliases)}" '
+                      f'data-yf-lexicon="{_attribute(words)}"></div>')
         # Everything after the page's own content sits in one block that the index leaves out.
         return f"{body.strip()}\n\n<div class=\"{AFTER}\">\n{history.strip()}\n{marker}\n</div>\n"
 

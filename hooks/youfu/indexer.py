@@ -11,29 +11,38 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import search
+from . import search, vocab
 from .generate import AFTER, meta_of
 
 _META = re.compile(r'data-yf-search="([^"]*)"')
 _ALIASES = re.compile(r'data-yf-aliases="([^"]*)"')
+_LEXICON = re.compile(r'data-yf-lexicon="([^"]*)"')
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*)</article>", re.S)
 _AFTER = re.compile(rf'<div class="{AFTER}"')
 _FIELDS = {"kind", "bureau", "year", "doc_kind", "topics", "region", "sub"}
 
 
-def documents(site: Path) -> tuple[list[search.SearchDoc], dict[str, list[str]]]:
-    """The search documents of every indexed page of `site`, and the pinyin aliases."""
+def documents(site: Path) -> tuple[list[search.SearchDoc], dict[str, list[str]], vocab.Lexicon]:
+    """The search documents of every indexed page of `site`, the pinyin aliases and the words
+    for reading queries (both carried by the search page)."""
     docs: list[search.SearchDoc] = []
     aliases: dict[str, list[str]] = {}
+    lexicon = vocab.Lexicon()
     for path in sorted(site.rglob("*.html")):
         text = path.read_text(encoding="utf-8", errors="replace")
         found = _ALIASES.search(text)
         if found:
             aliases = meta_of(found.group(1))
+        found = _LEXICON.search(text)
+        if found:
+            words = meta_of(found.group(1))
+            lexicon = vocab.Lexicon(words=frozenset(words["words"]),
+                                    synonyms=tuple(tuple(g) for g in words["synonyms"]),
+                                    english={k: tuple(v) for k, v in words["english"].items()})
         doc = document(path.relative_to(site).as_posix(), text)
         if doc is not None:
             docs.append(doc)
-    return docs, aliases
+    return docs, aliases, lexicon
 
 
 def document(url: str, text: str) -> search.SearchDoc | None:
@@ -50,8 +59,8 @@ def document(url: str, text: str) -> search.SearchDoc | None:
     return search.SearchDoc(url=url, title=meta.get("title", ""), sections=search.sections_of(content), **fields)
 
 
-def index(site: Path) -> int:
-    """Write the index into `site`; return how many pages it holds."""
-    docs, aliases = documents(site)
-    search.write(site, docs, aliases)
-    return len(docs)
+def index(site: Path) -> search.Index:
+    """Write the index into `site`; return it (`len(docs)` pages; `repeated`: sentences left out
+    because they are on too many pages, template text not yet marked data-yf-noindex)."""
+    docs, aliases, lexicon = documents(site)
+    return search.write(site, docs, aliases, lexicon)

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
-from . import benefits, bureaus, facilities, places, reports, sources
+from . import benefits, bureaus, facilities, places, reports, sources, synonyms
 from .catalog import Catalog
 from .records import CERTAINTY_NAMES
 
@@ -121,6 +121,8 @@ DATASETS: tuple[Dataset, ...] = (
             derived=PLACE_COLUMNS + CLAIM_COLUMNS),
     Dataset(name="glossary", title="名词解释", model=benefits.Term,
             rows=lambda c: _dump(c.glossary), data_file=benefits.GLOSSARY_FILE),
+    Dataset(name="synonyms", title="搜索同义词", model=synonyms.Synonym,
+            rows=lambda c: _dump(c.synonyms), data_file=synonyms.FILE),
     Dataset(name="sources", title="资料来源", model=sources.SourceDoc,
             rows=lambda c: _dump(c.sources), data_file=sources.FILE),
     Dataset(name="reports", title="工作报告（元数据与关键数字）", model=ReportRecord,

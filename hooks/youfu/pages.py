@@ -534,6 +534,10 @@ def search_meta(catalog: Catalog, plan: SitePlan, src_uri: str) -> dict | None:
         b = context["bureau"]
         place = catalog.place_of(b)
         return {"kind": "部门", "bureau": b.id, "region": place.province_label, "sub": place.marked_label}
+    # For editors and researchers: found, but after the pages for the public.
+    if src_uri.startswith(("guide/", "tech/", "downloads/")):
+        kind = {"guide/": "编辑指南", "tech/": "技术说明", "downloads/": "开放数据"}[src_uri.split("/")[0] + "/"]
+        return {"kind": kind, "weight": 0.5}
     return {"kind": "页面"}
 
 

@@ -207,13 +207,15 @@ def postbuild(site: Path, *, check_links: bool = True, mount: str = "/", finish_
             finished = finish_page(text)
             if finished != text:
                 path.write_text(finished, encoding="utf-8")
-    count = indexer.index(site)
+    index = indexer.index(site)
+    for sentence, share in index.repeated.items():  # template text not marked data-yf-noindex
+        print(f"搜索索引未收录（{round(share * 100)}% 的同类页面都有这句，是模板文字）：{sentence}", file=sys.stderr)
     if check_links:
         broken, _ = linkcheck.broken_links(site, mount)
         if broken:
             shown = "\n".join(f"{b.page}: {b.link}：{_reason(b.reason)}" for b in broken[:50])
             raise BuildError(f"生成的网站里有 {len(broken)} 个失效的链接或锚点，未替换网站：\n{shown}")
-    return count
+    return index.count
 
 
 _POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')

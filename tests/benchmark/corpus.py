@@ -23,6 +23,16 @@ Probe kinds:
                other report, so no other report page shows the title)
   common       征兵体检, on most pages: timed only, "expect" is empty and not scored
 
+Queries as people type them ("top": 3 — the expected pages must be among the first three):
+  question     星河湾示范门诊在哪里？ (the exact pages; 在哪里 is a question word)
+  typo         星河湾示范门珍 (珍 for 诊, read the same): the exact pages
+  together     the title report's province and city typed together without 省/市 (河南安川)
+  synonym      紫藤 押金: 2 pages say 紫藤 and 保证金 (押金, in data/synonyms.yml, is on no page)
+  english      blood 青檀: 2 pages say 青檀 and 用血
+  sentence     a long question around the exact phrase, with words that are on other pages
+The new markers are placed with a second random.Random, so that every other page is the
+same as without them.
+
 Only random.Random(seed) is used: the same seed gives byte-identical output (given
 the same project files; --git-rev REV copies a commit instead of the working tree, so
 that a half-finished edit elsewhere in the tree does not break the strict build).
@@ -67,9 +77,14 @@ TRAD_QUERY, TRAD_PAGE = "鳳凰嶺綠色通道", "凤凰岭绿色通道"
 MULTI_A, MULTI_B = "雪松", "海棠"
 TITLE_WORD = "银杏坪"
 COMMON = "征兵体检"
+SYNONYM_WORD, SYNONYM_QUERY = "紫藤", "紫藤 押金"  # the pages say 保证金
+ENGLISH_WORD, ENGLISH_QUERY = "青檀", "blood 青檀"  # the pages say 用血
+QUESTION = f"{EXACT}在哪里？"
+TYPO = EXACT[:-1] + "珍"  # 诊 → 珍 (both zhen)
+SENTENCE = f"我想问一下{EXACT}是不是给军人家属看病优先的地方"
 
 # Needles that must never occur except where placed (checked after generation).
-NEEDLES = (EXACT, SUBWORD_QUERY, "2097", "凤凰岭", MULTI_A, MULTI_B, TITLE_WORD)
+NEEDLES = (EXACT, SUBWORD_QUERY, "2097", "凤凰岭", MULTI_A, MULTI_B, TITLE_WORD, SYNONYM_WORD, ENGLISH_WORD)
 
 MARKER_SENTENCES = {
     "exact": [f"在{EXACT}设立优抚对象专用诊室，由副主任医师以上人员坐诊，实行一站式服务。",
@@ -87,7 +102,12 @@ MARKER_SENTENCES = {
                 f"组织医疗队深入{MULTI_A}村，为退役军人建立健康档案。"],
     "multi_b": [f"在{MULTI_B}街道设立拥军优属医疗服务点，每季度开展一次健康讲座。",
                 f"组织医疗队深入{MULTI_B}村，为优抚对象免费测量血压血糖。"],
+    "synonym": [f"{SYNONYM_WORD}村卫生室为烈士遗属免交住院保证金，每周上门巡诊一次。",
+                f"{SYNONYM_WORD}社区卫生站对重点优抚对象住院不收保证金。"],
+    "english": [f"{ENGLISH_WORD}社区卫生站为驻军官兵开通用血联络热线。",
+                f"与{ENGLISH_WORD}镇血站约定，官兵急需用血时优先调配。"],
 }
+EXTRA_GROUPS = (("synonym", 2), ("english", 2))  # placed with the second random.Random
 
 # ---------------------------------------------------------------------------
 # Vocabulary
@@ -399,7 +419,7 @@ def figures_yaml(w: Writer, year: int, sections: list[str]) -> list[str]:
 
 
 def make_report(w: Writer, bureau: dict, year: int, kind: str, title: str,
-                markers: list[str]) -> tuple[str, str, str]:
+                markers: list[str], extra: list[str] = (), extra_rng: random.Random | None = None) -> tuple[str, str, str]:
     """Returns (file text, the page's text for the marker check, the first paragraph)."""
     rng = w.rng
     w.new_report()
@@ -453,11 +473,11 @@ def make_report(w: Writer, bureau: dict, year: int, kind: str, title: str,
     blocks.append([f"## {number[len(chosen) + 1]}、下一步打算"])
     blocks.append(["".join(closing_plan)])
 
-    for sentence in markers:
-        block_index, _ = rng.choice(marker_slots)
+    for sentence, place in [(m, rng) for m in markers] + [(m, extra_rng) for m in extra]:
+        block_index, _ = place.choice(marker_slots)
         block = blocks[block_index]
         if block[0].startswith("- "):
-            block.insert(rng.randint(0, len(block)), "- " + sentence)
+            block.insert(place.randint(0, len(block)), "- " + sentence)
         else:
             block[0] = block[0] + sentence
 
@@ -520,20 +540,31 @@ def generate(reports: int, seed: int, out: Path, bureau_count: int = 40, rev: st
             plan[picks[cursor]] = (group, MARKER_SENTENCES[group][j % len(MARKER_SENTENCES[group])])
             cursor += 1
 
+    # The new markers go to other pages, chosen by a second generator (the first one's
+    # draws, and so every other page, stay as they were).
+    extra_rng = random.Random(seed * 7919 + 17)
+    extra_picks = extra_rng.sample([i for i in range(regular) if i not in plan], sum(c for _g, c in EXTRA_GROUPS))
+    extra_plan: dict[int, tuple[str, str]] = {}
+    cursor = 0
+    for group, count in EXTRA_GROUPS:
+        for j in range(count):
+            extra_plan[extra_picks[cursor]] = (group, MARKER_SENTENCES[group][j % len(MARKER_SENTENCES[group])])
+            cursor += 1
+
     with (out / "data" / "bureaus.yml").open("a", encoding="utf-8") as file:
         file.write(bureaus_yaml(bureaus + [title_bureau]))
 
     names: dict[tuple[str, int, str], int] = {}
-    placed: dict[str, list[str]] = {g: [] for g, _c in groups}
+    placed: dict[str, list[str]] = {g: [] for g, _c in groups + list(EXTRA_GROUPS)}
     texts: dict[str, str] = {}
     titles: dict[str, str] = {}
     excerpts: dict[str, str] = {}
 
-    def write(bureau: dict, year: int, kind: str, title: str, markers: list[str]) -> str:
+    def write(bureau: dict, year: int, kind: str, title: str, markers: list[str], extra: list[str] = ()) -> str:
         key = (bureau["id"], year, KIND_SLUGS[kind])
         names[key] = names.get(key, 0) + 1
         stem = f"{year}-{KIND_SLUGS[kind]}" + (f"-{names[key]}" if names[key] > 1 else "")
-        text, page_text, intro = make_report(w, bureau, year, kind, title, markers)
+        text, page_text, intro = make_report(w, bureau, year, kind, title, markers, extra, extra_rng)
         path = folder / bureau["id"] / f"{stem}.md"
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -548,9 +579,11 @@ def generate(reports: int, seed: int, out: Path, bureau_count: int = 40, rev: st
         kind = rng.choice(kinds_weighted)
         title = report_title(rng, bureau, year, kind)
         markers = [plan[i][1]] if i in plan else []
-        url = write(bureau, year, kind, title, markers)
+        url = write(bureau, year, kind, title, markers, [extra_plan[i][1]] if i in extra_plan else [])
         if i in plan:
             placed[plan[i][0]].append(url)
+        if i in extra_plan:
+            placed[extra_plan[i][0]].append(url)
     title_year = rng.randint(2005, 2024)
     title_url = write(title_bureau, title_year, "总结",
                       f"{title_bureau['name']}{TITLE_WORD}巡回医疗队{title_year}年工作总结", [])
@@ -564,10 +597,22 @@ def generate(reports: int, seed: int, out: Path, bureau_count: int = 40, rev: st
         {"query": f"{MULTI_A} {MULTI_B}", "expect": both, "kind": "multiword"},
         {"query": TITLE_WORD, "expect": [title_url], "kind": "title"},
         {"query": COMMON, "expect": [], "kind": "common"},
+        {"query": QUESTION, "expect": sorted(placed["exact"]), "kind": "question", "top": 3},
+        {"query": TYPO, "expect": sorted(placed["exact"]), "kind": "typo", "top": 3},
+        {"query": _strip_level(title_bureau["region"]["province"]) + _strip_level(title_bureau["region"]["city"]),
+         "expect": [title_url], "kind": "together", "top": 3},
+        {"query": SYNONYM_QUERY, "expect": sorted(placed["synonym"]), "kind": "synonym", "top": 3},
+        {"query": ENGLISH_QUERY, "expect": sorted(placed["english"]), "kind": "english", "top": 3},
+        {"query": SENTENCE, "expect": sorted(placed["exact"]), "kind": "sentence", "top": 3},
     ]
     _check(out, probes, texts, titles, excerpts, placed)
     (out / "markers.json").write_text(json.dumps(probes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return probes
+
+
+def _strip_level(name: str) -> str:
+    """安川市 → 安川, 河南省 → 河南, 广西壮族自治区 → 广西: as a reader types a place."""
+    return re.sub("(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市|区|县)$", "", name)
 
 
 def _check(out: Path, probes, texts, titles, excerpts, placed) -> None:
@@ -582,11 +627,14 @@ def _check(out: Path, probes, texts, titles, excerpts, placed) -> None:
         MULTI_A: sorted(placed["multi_both"] + placed["multi_a"]),
         MULTI_B: sorted(placed["multi_both"] + placed["multi_b"]),
         TITLE_WORD: [p["expect"][0] for p in probes if p["kind"] == "title"],
+        SYNONYM_WORD: sorted(placed["synonym"]), ENGLISH_WORD: sorted(placed["english"]),
     }
     for needle, expect in wanted.items():
         got = having(needle)
         assert got == expect, f"{needle}: on {got}, expected {expect}"
     assert having(MULTI_A, MULTI_B) == sorted(placed["multi_both"])
+    assert having(SYNONYM_WORD, "保证金") == sorted(placed["synonym"]) and not having("押金")
+    assert having(ENGLISH_WORD, "用血") == sorted(placed["english"])
     for url in texts:
         for needle in NEEDLES:
             if needle != TITLE_WORD:

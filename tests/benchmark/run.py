@@ -39,7 +39,8 @@ which also writes the search probes), then, per repeat and per engine:
   Both engines are judged on the results they show without scrolling or "more"
   (Material renders 10 pages at first).
   A probe passes when every expected page is among the results; "first" when the
-  expected pages are also the top results. Result addresses are normalised to
+  expected pages are also the top results (for a probe with "top": N, a query as people
+  type it, when they are among the first N). Result addresses are normalised to
   "reports/<bureau>/<file>/" (a/b.html, a/b/index.html and a/b/ are the same page).
 
 Switching the baseline: the build runs with YOUFU_SEARCH=material (the variable this
@@ -335,6 +336,7 @@ def run_query(browser, base: str, engine: str, probe: dict, timeout_s: float) ->
             if path is not None and path not in snap:
                 snap.append(path)
         expect = probe["expect"]
+        within = max(probe.get("top") or len(expect), len(expect))
         out.update(
             ok=True,
             ms=bench["done"] - bench["input"],
@@ -343,8 +345,8 @@ def run_query(browser, base: str, engine: str, probe: dict, timeout_s: float) ->
             keyup_lag_ms=(bench["keyup"] - bench["input"]) if bench["keyup"] is not None else None,
             results=len(results), top=results[:5], meta=page.evaluate(META_JS),
             found=all(e in results for e in expect) if expect else None,
-            first=(set(results[:len(expect)]) == set(expect)) if expect else None,
-            first_at_done=(set(snap[:len(expect)]) == set(expect)) if expect else None,
+            first=set(expect) <= set(results[:within]) if expect else None,
+            first_at_done=set(expect) <= set(snap[:within]) if expect else None,
             after_input_bytes=bench["after_input_bytes"], after_input_requests=bench["after_input_requests"],
             bytes_to_done=bench["bytes_to_done"],
         )
@@ -456,14 +458,20 @@ def summarise(runs: list[dict]) -> dict:
     for r in ok:
         for q in r.get("queries") or []:
             entry = probes.setdefault(q["kind"], {"query": q["query"], "ms": [], "kb": [], "found": [], "first": [],
-                                                  "errors": []})
+                                                  "errors": [], "settled": [], "search_kb": []})
             entry["ms"].append(q.get("ms"))
+            entry["settled"].append(q.get("settled_ms"))
             entry["kb"].append(q["bytes"] / 1024)
+            if "search_bytes" in q:
+                entry["search_kb"].append(q["search_bytes"] / 1024)
             entry["found"].append(q.get("found"))
             entry["first"].append(q.get("first"))
             if not q.get("ok"):
                 entry["errors"].append(q.get("error"))
     out["probes"] = {kind: {"query": e["query"], "ms": median(e["ms"]), "kb": median(e["kb"]),
+                            "settled_ms": median(e["settled"]), "search_kb": median(e["search_kb"]),
+                            "max_settled_ms": max([v for v in e["settled"] if v is not None], default=None),
+                            "max_search_kb": max(e["search_kb"], default=None),
                             "found": e["found"], "first": e["first"], "errors": e["errors"]}
                      for kind, e in probes.items()}
     return out
@@ -498,7 +506,8 @@ def print_table(n: int, summary: dict[str, dict], notes: list[str]) -> None:
         print(f"{other[0] + '/b ratio':10} {ratio('build_s'):>8} {ratio('peak_mb'):>8} {ratio('index_bytes'):>9} "
               f"{ratio('index_gzip_bytes'):>9} {ratio('index_files'):>6} {ratio('avg_page_kb'):>8} "
               f"{ratio('query_kb'):>9} {ratio('search_kb'):>9} {ratio('query_kb_to_done'):>8} {ratio('query_ms'):>8} {ratio('settled_ms'):>8}")
-    print("\nper probe (median ms / KB; found and first per repeat):")
+    print("\nper probe (median ms from input / ms after the input settled / search KB / all KB;"
+          " found and first per repeat):")
     kinds = list(dict.fromkeys(k for e in engines for k in summary[e]["probes"]))
     for kind in kinds:
         row = f"  {kind:12}"
@@ -508,7 +517,8 @@ def print_table(n: int, summary: dict[str, dict], notes: list[str]) -> None:
                 continue
             marks = "".join("-" if f is None else ("F" if f and s else "f" if f else "x")
                             for f, s in zip(p["found"], p["first"]))
-            row += f"  {LABEL[e]}: {fmt(p['ms'], '.0f'):>7} ms {fmt(p['kb'], '.0f'):>8} KB [{marks}]"
+            row += (f"  {LABEL[e]}: {fmt(p['ms'], '.0f'):>7} ms {fmt(p.get('settled_ms'), '.0f'):>5} ms"
+                    f" {fmt(p.get('search_kb'), '.0f'):>5} KB {fmt(p['kb'], '.0f'):>6} KB [{marks}]")
         print(row + f"  {p['query']}")
     print("  (F = expected pages found and first, f = found but not first, x = not found, - = not scored)")
     for note in notes:
