@@ -64,7 +64,8 @@ class Server:
             args.append("--full")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         self.process = subprocess.Popen(args, cwd=project, env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                                        stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
+                                        start_new_session=True,
                                         # Ctrl+C must stop it even when this script runs in the
                                         # background, where the shell leaves SIGINT ignored
                                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
