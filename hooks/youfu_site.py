@@ -169,7 +169,7 @@ def _env(config):
     if env is None:
         env = _build["env"] = config.theme.get_env().overlay(autoescape=True)
         env.globals.update(topic_uri=pages.topic_uri, year_uri=pages.year_uri, year_title=pages.year_title,
-                           format_number=figures.format_number)
+                           format_number=figures.format_number, place_uri=_build["plan"].atlas.uri_of)
     return env
 
 

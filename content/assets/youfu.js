@@ -5,10 +5,16 @@
 
   /* An item matches a filter value when its data attribute holds it.
      Lists are separated by "|" (services) or spaces (group ids); a province
-     matches itself, and national items (全国) match every region. */
+     matches itself, and national items (全国) match every region. A place is a
+     path "省/市/县": choosing 福建省 shows everything in it; an item whose
+     record speaks for its whole area (data-covers) also shows in the places below. */
   function matches(item, attr, value) {
     var have = item.getAttribute("data-" + attr) || "";
     if (attr === "province") return have === value || have === "全国";
+    if (attr === "place") {
+      return have === value || have === "全国" || have.indexOf(value + "/") === 0 ||
+        (item.hasAttribute("data-covers") && value.indexOf(have + "/") === 0);
+    }
     var list = have.indexOf("|") >= 0 || attr === "services" ? have.split("|") : have.split(" ");
     return list.indexOf(value) !== -1;
   }

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from . import bureaus, charts, places, reports
+from . import atlas as atlases, bureaus, charts, places, reports
 from .catalog import Catalog, report_order
 
 ARCHIVE_PAGE_SIZE = 25
@@ -48,6 +48,7 @@ class GeneratedPage:
 class SitePlan:
     generated: list[GeneratedPage] = field(default_factory=list)
     views: dict[str, View] = field(default_factory=dict)
+    atlas: atlases.Atlas = field(default_factory=atlases.Atlas)  # place pages; templates link places through it
 
     def add(self, src_uri: str, title: str, template: str, description: str | None = None, *,
             files: tuple[str, ...] = (), **context) -> None:
@@ -56,7 +57,8 @@ class SitePlan:
 
 
 def site_plan(catalog: Catalog) -> SitePlan:
-    plan = SitePlan()
+    plan = SitePlan(atlas=atlases.build(catalog))
+    _plan_places(plan, catalog)
     _plan_bureaus(plan, catalog)
     _plan_sources(plan, catalog)
     _plan_reports(plan, catalog)
@@ -91,10 +93,14 @@ def _plan_bureaus(plan: SitePlan, catalog: Catalog) -> None:
     for bureau in ordered:
         timeline = catalog.reports_of(bureau.id)
         plan.add(bureaus.page_path(bureau.id), bureau.name, "bureau.html",
-                 files=(bureaus.FILE, *(f"content/{r.src_uri}" for r in timeline)), description=
+                 files=(bureaus.FILE, "data/facilities.yml", "data/benefits.yml", "data/blood_rules.yml",
+                        *(f"content/{r.src_uri}" for r in timeline)), description=
                  f"{bureau.name}（{catalog.place_of(bureau).marked_label}）的工作报告与相关信息。",
                  bureau=bureau, place=catalog.place_of(bureau), sources=_cited(catalog, bureau.sources),
-                 timeline=timeline, charts=charts.bureau_charts(timeline))
+                 timeline=timeline, charts=charts.bureau_charts(timeline),
+                 facilities=sorted((f for f in catalog.facilities if f.bureau == bureau.id), key=lambda f: (f.name, f.id)),
+                 packages=[p for p in catalog.packages if p.bureau == bureau.id],
+                 rules=[r for r in catalog.blood_rules if r.bureau == bureau.id])
 
 
 def _plan_sources(plan: SitePlan, catalog: Catalog) -> None:
@@ -432,22 +438,25 @@ def _plan_facilities(plan: SitePlan, catalog: Catalog) -> None:
                                                          where[f.id].label, f.name, f.id))
     services = [s for s in facilities.SERVICES if any(s in f.services for f in ordered)]
     bureaus_by_id = {b.id: b for b in catalog.bureaus}
+    titles, same_place = facility_titles(catalog, where)
     plan.add("facilities/index.md", "医院与机构", "facility-directory.html",
              files=(facilities.FACILITIES_FILE,), description=
-             "资料里提到的医院和卫生机构：为军人和优抚对象设的服务、资料的性质和年份、机构状态，可按地区和服务筛选。",
-             facilities=ordered, places=where, services=services,
-             provinces=province_options(list(where.values())), bureaus=bureaus_by_id)
+             "资料里提到的医院和卫生机构：为军人和优抚对象设的服务、资料的性质和年份、机构状态，可按省、市、县和服务筛选。",
+             facilities=ordered, places=where, services=services, paths={f.id: atlases.path_of(where[f.id]) for f in ordered},
+             place_options=atlases.options(list(where.values())), bureaus=bureaus_by_id,
+             shared_names={f.name for f in ordered if titles[f.id] != f.name}, same_place=same_place)
     placed = placed_items(catalog)
     for facility in ordered:
         applying = [p for p in placed if p.item.personal and (facility.id in p.item.facilities
                     or (p.package.bureau == facility.bureau and not p.item.facilities and facility.military))]
-        plan.add(f"facilities/{facility.id}.md", facility.name, "facility.html",
+        plan.add(f"facilities/{facility.id}.md", titles[facility.id], "facility.html",
                  files=(facilities.FACILITIES_FILE, facilities.BLOOD_FILE, "data/benefits.yml"), description=
                  f"{facility.name}：资料记载的服务、状态、适用的优待和出处。",
                  facility=facility, place=where[facility.id], bureau=bureaus_by_id.get(facility.bureau),
                  meanings=facilities.SERVICES, applying=applying, sources=_cited(catalog, facility.sources),
                  blood=[r for r in catalog.blood_rules if r.facility == facility.id],
-                 groups_by_id={g.id: g for g in catalog.groups})
+                 groups_by_id={g.id: g for g in catalog.groups},
+                 shared_name=titles[facility.id] != facility.name, same_place=facility.id in same_place)
     plan.add("facilities/regions.md", "各地区概况", "regions.html", files=(facilities.FACILITIES_FILE,), description=
              "各地区收录的机构数量和服务数量（只统计资料里提到的机构）。",
              rows=_region_rows(ordered, where), services=services)
@@ -459,6 +468,29 @@ def _plan_facilities(plan: SitePlan, catalog: Catalog) -> None:
              groups_by_id={g.id: g for g in catalog.groups}, place_of=catalog.place_of,
              laws=[law for law in catalog.legal if law.id == "blood-donation-law"],
              rule_sources={r.id: _cited(catalog, r.sources) for r in rules})
+
+
+def facility_titles(catalog: Catalog, where: dict) -> tuple[dict[str, str], set[str]]:
+    """Page titles: a name several facilities share (six are 市人民医院 in some data) gets its
+    place, and its bureau when the place does not tell them apart either. Also the ids whose
+    place is shared by another facility of the same name."""
+    from collections import Counter
+
+    names = Counter(f.name for f in catalog.facilities)
+    labelled = Counter((f.name, where[f.id].marked_label) for f in catalog.facilities)
+    titles, same_place = {}, set()
+    for f in catalog.facilities:
+        if names[f.name] == 1:
+            titles[f.id] = f.name
+            continue
+        label = where[f.id].marked_label
+        bureau = catalog.bureaus.get(f.bureau)
+        if labelled[(f.name, label)] > 1 and bureau is not None:
+            same_place.add(f.id)
+            titles[f.id] = f"{f.name}（{label}，{bureau.name}）"
+        else:
+            titles[f.id] = f"{f.name}（{label}）"
+    return titles, same_place
 
 
 def _region_rows(ordered, where) -> list[tuple[places.Place, int, dict[str, int]]]:
@@ -550,3 +582,112 @@ def _plan_downloads(plan: SitePlan, catalog: Catalog) -> None:
              files=tuple(d.data_file for d in opendata.DATASETS if d.data_file.endswith(".yml")), description=
              "本站全部数据的 JSON、CSV 下载，以及 JSON Schema 和中文数据字典。",
              entries=entries)
+
+
+# ---------------------------------------------------------------------------
+# Places: one page per province, city and county, and one for unknown places
+# ---------------------------------------------------------------------------
+
+DATA_FILES = ("data/bureaus.yml", "data/facilities.yml", "data/benefits.yml", "data/blood_rules.yml",
+              "data/groups.yml", "data/legal.yml")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalRecord:
+    """A local package (its personal items) or blood rule, as a place page lists it."""
+
+    record: Any
+    kind: str  # "package" | "blood"
+    node: atlases.PlaceNode | None  # where it is placed (None: unknown place)
+    bureau: Any
+    items: tuple = ()  # Placed items of a package
+    whole: bool = True  # its bureau speaks for the whole area of its place (else: a part of it, which one unknown)
+
+    @property
+    def claim(self):
+        return self.record.claim
+
+    @property
+    def is_plan(self) -> bool:
+        return self.record.claim.is_plan
+
+
+def _local_records(catalog: Catalog, node: atlases.PlaceNode | None, packages, rules, personal) -> list[LocalRecord]:
+    out = []
+    for package in packages:
+        bureau = catalog.bureaus.get(package.bureau) if package.bureau else None
+        items = tuple(personal.get(package.id, ()))
+        if items:
+            out.append(LocalRecord(record=package, kind="package", node=node, bureau=bureau, items=items,
+                                   whole=node is None or node.covers(bureau)))
+    for rule in rules:
+        bureau = catalog.bureaus.get(rule.bureau) if rule.bureau else None
+        out.append(LocalRecord(record=rule, kind="blood", node=node, bureau=bureau,
+                               whole=node is None or node.covers(bureau)))
+    return out
+
+
+def _plan_places(plan: SitePlan, catalog: Catalog) -> None:
+    from . import benefits
+
+    atlas = plan.atlas
+    placed = [p for p in placed_items(catalog) if p.item.personal]
+    personal: dict[str, list[Placed]] = {}
+    for p in placed:
+        personal.setdefault(p.package.id, []).append(p)
+    groups = sorted(catalog.groups, key=lambda g: (g.order, g.id))
+    common = {
+        # newest first: the veterans' law and the 2020 opinion before the 1998 blood donation law
+        "national": sorted(_by_package([p for p in placed if p.national]),
+                           key=lambda pm: (-(pm[0].claim.period.first_year or 0), pm[0].id)),
+        "bring": [(g, d) for g in groups for d in g.bring],
+        "steps": [p for p in placed if p.national and p.item.type in ("priority", "other") and p.item.note],
+        "laws": {law.id: law for law in catalog.legal}, "groups_by_id": {g.id: g for g in groups},
+        "item_types": benefits.ITEM_TYPES,
+    }
+
+    def records_at(node: atlases.PlaceNode) -> list[LocalRecord]:
+        return _local_records(catalog, node, node.packages, node.blood_rules, personal)
+
+    def summary(node: atlases.PlaceNode) -> dict[str, int]:
+        within = [n for n in node.walk()]
+        return {"records": sum(len(records_at(n)) for n in within),
+                "facilities": sum(len(n.facilities) for n in within),
+                "bureaus": sum(len(n.bureaus) for n in within)}
+
+    plan.add(atlases.INDEX, "按地区查找", "place-index.html", files=DATA_FILES, description=
+             "按省、市、县（区）查看：全国都适用的规定、当地资料里的记录、医院与机构、卫生部门和工作报告。",
+             roots=atlas.roots, summaries={n.uri: summary(n) for n in atlas.walk()},
+             unknown=atlas.unknown)
+    for node in atlas.walk():
+        own = records_at(node)
+        # Records of the places above that speak for their whole area apply here too; the others
+        # (a city bureau whose city is unknown, placed at its province) may or may not.
+        above = [r for a in reversed(node.ancestors) for r in records_at(a) if r.whole]
+        elsewhere = [(a, [r for r in records_at(a) if not r.whole]) for a in node.ancestors]
+        applying = own + above
+        within_bureaus = [b for n in node.walk() for b in n.bureaus]
+        label = node.place.marked_label
+        plan.add(node.uri, label, "place.html",
+                 files=DATA_FILES + tuple(f"content/{r.src_uri}" for b in within_bureaus
+                                          for r in catalog.reports_of(b.id)),
+                 description=f"{label}：全国都适用的规定、当地资料里的记录、医院与机构、卫生部门和工作报告。",
+                 node=node, recorded=[r for r in applying if not r.is_plan],
+                 planned=[r for r in applying if r.is_plan],
+                 elsewhere=[(a, rs) for a, rs in elsewhere if rs],
+                 children=[(c, summary(c)) for c in node.children],
+                 facilities=[(n, sorted(n.facilities, key=lambda f: (f.name, f.id)))
+                             for n in node.walk() if n.facilities],
+                 facilities_above=[(a, sorted(a.facilities, key=lambda f: (f.name, f.id)))
+                                   for a in reversed(node.ancestors) if a.facilities],
+                 bureaus=[(b, catalog.reports_of(b.id)) for b in sorted(within_bureaus, key=_bureau_order)],
+                 place_of=catalog.place_of, **common)
+    unknown = atlas.unknown
+    records = _local_records(catalog, None, unknown.packages, unknown.blood_rules, personal)
+    plan.add(atlases.UNKNOWN, "地区未知的资料", "place-unknown.html",
+             files=DATA_FILES + tuple(f"content/{r.src_uri}" for b in unknown.bureaus for r in catalog.reports_of(b.id)),
+             description="资料隐去了地名、本站也无法推断地区的卫生部门、记录和机构。",
+             recorded=[r for r in records if not r.is_plan], planned=[r for r in records if r.is_plan],
+             facilities=sorted(unknown.facilities, key=lambda f: (f.name, f.id)),
+             bureaus=[(b, catalog.reports_of(b.id)) for b in sorted(unknown.bureaus, key=_bureau_order)],
+             place_of=catalog.place_of, **common)
