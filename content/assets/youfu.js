@@ -60,7 +60,35 @@
     apply(false);
   }
 
+  /* The phone menu (Material's drawer, a checkbox): the 菜单 button opens and closes it from the
+     keyboard (Enter, Space; Escape closes) and says whether it is open. While it is closed the
+     stylesheet hides it (visibility), so its links are not in the Tab order. */
+  function setupMenu() {
+    var toggle = document.getElementById("__drawer");
+    var button = document.querySelector(".yf-menu-button");
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !button || !drawer) return;
+    drawer.id = drawer.id || "yf-drawer-nav";
+    button.setAttribute("aria-controls", drawer.id);
+    function sync() { button.setAttribute("aria-expanded", toggle.checked ? "true" : "false"); }
+    toggle.addEventListener("change", sync);
+    sync();
+    button.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+      toggle.click();
+      if (toggle.checked) {
+        var first = drawer.querySelector("a[href]");
+        if (first) window.setTimeout(function () { first.focus(); }, 260);
+      }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && toggle.checked) { toggle.click(); button.focus(); }
+    });
+  }
+
   function init() {
+    setupMenu();
     document.querySelectorAll("[data-yf-filter]").forEach(setupFilter);
     /* Print only the printable part (card or checklist), without navigation chrome. */
     document.querySelectorAll("[data-yf-print]").forEach(function (button) {

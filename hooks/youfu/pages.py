@@ -67,7 +67,9 @@ def site_plan(catalog: Catalog) -> SitePlan:
     _plan_downloads(plan, catalog)
     _plan_search(plan, catalog)
     packages = list(catalog.packages)
-    plan.views["index.md"] = View(template="home.html", context={"counts": {
+    plan.views["index.md"] = View(template="home.html", context={
+        "groups": sorted((g for g in catalog.groups if not g.parent), key=lambda g: (g.order, g.id)),
+        "places": plan.atlas.roots, "counts": {
         "groups": len(catalog.groups),
         "national": sum(p.scope == "national" for p in packages),
         "recorded": sum(p.scope == "local" and not p.claim.is_plan for p in packages),
@@ -366,7 +368,9 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
                  planned=_by_package([p for p in local if p.claim.is_plan]),
                  support=[p for p in mine if not p.item.personal],
                  see_also=[catalog.groups.get(g) for g in group.see_also if catalog.groups.get(g)],
-                 cards=_cards(catalog, mine), **common)
+                 cards=_cards(catalog, mine), group_bring=[(group, d) for d in group.bring],
+                 steps=[p for p in personal if p.national and p.item.type in ("priority", "other") and p.item.note],
+                 documents=_documents(group, [p for p in personal if p.national]), **common)
     for package in catalog.packages:
         bureau = catalog.bureaus.get(package.bureau) if package.bureau else None
         plan.add(benefits.package_path(package.id), package.title, "benefit-package.html",
@@ -404,6 +408,19 @@ def _cards(catalog: Catalog, placed: list[Placed]) -> list[tuple[str, list]]:
             if p.package not in cards.setdefault(card, []):
                 cards[card].append(p.package)
     return sorted(cards.items())
+
+
+def _documents(group, national: list[Placed]) -> list[tuple[str, list]]:
+    """The documents to bring, each once: the group's own list, then cards its national rules
+    name (with their legal basis) that the list does not already hold."""
+    out: dict[str, list] = {}
+    for document in group.bring:
+        out.setdefault(document.what, list(document.legal))
+    for p in national:
+        for card in p.package.cards:
+            if not any(card in known or known in card for known in out):
+                out[card] = list(p.package.legal)
+    return list(out.items())
 
 
 def _package_order(package) -> tuple:
@@ -461,12 +478,13 @@ def _plan_facilities(plan: SitePlan, catalog: Catalog) -> None:
              "各地区收录的机构数量和服务数量（只统计资料里提到的机构）。",
              rows=_region_rows(ordered, where), services=services)
     rules = sorted(catalog.blood_rules, key=lambda r: (not r.national, r.id))
-    plan.add("blood/index.md", "用血优先", "blood.html", files=(facilities.BLOOD_FILE, "data/legal.yml"),
+    plan.add("blood/index.md", "用血优先", "blood.html", files=(facilities.BLOOD_FILE, "data/legal.yml", "data/benefits.yml"),
+             answers=blood_answers(catalog, placed),
              description=
              "临床用血的优待：献血法对献血者及其亲属的全国规定，以及各地资料里对现役军人和军属的记录。",
              rules=rules, bureaus=bureaus_by_id, facilities={f.id: f for f in catalog.facilities},
              groups_by_id={g.id: g for g in catalog.groups}, place_of=catalog.place_of,
-             laws=[law for law in catalog.legal if law.id == "blood-donation-law"],
+             laws=[law for law in catalog.legal if law.id == BLOOD_LAW], laws_by_id={law.id: law for law in catalog.legal},
              rule_sources={r.id: _cited(catalog, r.sources) for r in rules})
 
 
@@ -491,6 +509,38 @@ def facility_titles(catalog: Catalog, where: dict) -> tuple[dict[str, str], set[
         else:
             titles[f.id] = f"{f.name}（{label}）"
     return titles, same_place
+
+
+BLOOD_LAW = "blood-donation-law"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BloodAnswer:
+    """What the data says about one group's clinical blood use: national rules, local records."""
+
+    group: Any
+    national: list  # Placed items of national packages citing the blood donation law
+    local: list  # blood rules naming the group (or a group it belongs to)
+    see_also: list  # related groups that have a national blood rule (献血者及其亲属)
+
+
+def blood_answers(catalog: Catalog, placed: list[Placed]) -> list[BloodAnswer]:
+    """One answer per top-level group (and every group a blood record names), in group order."""
+    blood_items = [p for p in placed if p.national and p.item.personal
+                   and any(r.law == BLOOD_LAW for r in [*p.package.legal, *p.item.legal])]
+    named = {g for r in catalog.blood_rules for g in r.who} | {g for p in blood_items for g in p.item.groups}
+    out = []
+    for group in sorted(catalog.groups, key=lambda g: (g.order, g.id)):
+        if group.parent and group.id not in named:
+            continue
+        family = group_family(catalog, group.id)
+        national = [p for p in blood_items if family & set(p.item.groups)]
+        local = sorted((r for r in catalog.blood_rules if family & set(r.who) and not r.national),
+                       key=lambda r: (r.claim.is_plan, r.id))
+        see_also = [g for g in (catalog.groups.get(x) for x in group.see_also)
+                    if g and any(g.id in p.item.groups for p in blood_items)]
+        out.append(BloodAnswer(group=group, national=national, local=local, see_also=see_also))
+    return out
 
 
 def _region_rows(ordered, where) -> list[tuple[places.Place, int, dict[str, int]]]:
