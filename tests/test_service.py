@@ -173,3 +173,60 @@ def test_home_emergency_notice_is_body_size(page, base_url):
     assert "120" in text_of(page, ".yf-emergency")
     assert sizes["notice"] >= sizes["body"] >= 16, sizes
     assert sizes["footer"] >= 16, sizes
+
+
+# ---------------------------------------------------------------------------
+# Tables: readable at both sizes
+# ---------------------------------------------------------------------------
+
+
+def _report_with_figures() -> str:
+    for path in sorted((ROOT / "content/reports").rglob("*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("\n---\n", 1)[0].removeprefix("---\n"))
+        if front.get("figures"):
+            return path.relative_to(ROOT / "content").with_suffix(".html").as_posix()
+    pytest.fail("no report with figures")
+
+
+TABLE_PAGES = ["benefits/matrix.html", "facilities/regions.html", "downloads/index.html", _report_with_figures()]
+
+
+@pytest.mark.parametrize("path", TABLE_PAGES)
+def test_every_table_cell_is_three_characters_wide_or_a_card(page, base_url, path):
+    page.goto(base_url + path, wait_until="networkidle")
+    found = page.evaluate("""() => {
+        const out = [];
+        for (const table of document.querySelectorAll('article table')) {
+            const row = table.querySelector('tbody tr');
+            const cards = row && getComputedStyle(row).display === 'block';
+            const look = getComputedStyle(table.querySelector('td, th'));
+            const narrow = [];
+            if (!cards) {
+                for (const cell of table.querySelectorAll('th, td')) {
+                    if (!cell.offsetParent) continue;  // filtered out
+                    const em = parseFloat(getComputedStyle(cell).fontSize);
+                    const width = cell.getBoundingClientRect().width;
+                    if (width < 3 * em) narrow.push(cell.textContent.trim().slice(0, 20) + ' ' + Math.round(width) + 'px');
+                }
+            }
+            out.push({cards, narrow, padding: parseFloat(look.paddingLeft), border: look.borderTopStyle});
+        }
+        return out;
+    }""")
+    assert found, f"{path} has no table"
+    for table in found:
+        assert table["cards"] or not table["narrow"], f"{path}: cells narrower than 3 characters: {table['narrow'][:5]}"
+        assert table["padding"] >= 4 or table["cards"], f"{path}: table cells without padding"
+
+
+def test_a_table_that_must_scroll_says_so(chromium, base_url):
+    """The downloads dictionary is wider than a 390 px screen: a visible cue says it scrolls."""
+    context = chromium.new_context(viewport=SIZES["phone"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(base_url + "downloads/index.html", wait_until="networkidle")
+    scrolling = page.evaluate("""() => [...document.querySelectorAll('.md-typeset__scrollwrap')]
+        .filter(w => w.scrollWidth > w.clientWidth + 1).length""")
+    hints = page.locator(".yf-scroll-hint:visible").count()
+    assert scrolling >= 1 and hints == scrolling
+    assert "左右滑动" in page.locator(".yf-scroll-hint").first.inner_text()
+    context.close()

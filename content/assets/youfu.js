@@ -45,6 +45,10 @@
       rows.forEach(function (row) {
         if (!row.hasAttribute("data-yf-item")) row.hidden = !row.querySelector("[data-yf-item]:not([hidden])");
       });
+      scope.querySelectorAll("[data-yf-section]").forEach(function (section) {
+        section.hidden = !section.querySelector("[data-yf-item]:not([hidden])");
+      });
+      markScrolling();
       if (count) count.textContent = "显示 " + shown + " / " + items.length + " 项";
       if (empty) empty.hidden = shown > 0;
       if (remember) {
@@ -58,6 +62,25 @@
     selects.forEach(function (s) { s.addEventListener("change", function () { apply(true); }); });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     apply(false);
+  }
+
+  /* A table wider than its frame scrolls inside it: say so in words above it, and show a
+     shadow at the edge that has more (the stylesheet), so that nobody misses the other columns. */
+  function markScrolling() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      wrap.classList.toggle("yf-scrolls", scrolls);
+      var hint = wrap.previousElementSibling;
+      var has = hint && hint.classList.contains("yf-scroll-hint");
+      if (scrolls && !has) {
+        hint = document.createElement("p");
+        hint.className = "yf-scroll-hint";
+        hint.textContent = "表格较宽：请在表格上左右滑动（或用方向键）查看其余各列 →";
+        wrap.parentNode.insertBefore(hint, wrap);
+      } else if (!scrolls && has) {
+        hint.parentNode.removeChild(hint);
+      }
+    });
   }
 
   /* The phone menu (Material's drawer, a checkbox): the 菜单 button opens and closes it from the
@@ -89,6 +112,8 @@
 
   function init() {
     setupMenu();
+    markScrolling();
+    window.addEventListener("resize", markScrolling);
     document.querySelectorAll("[data-yf-filter]").forEach(setupFilter);
     /* Print only the printable part (card or checklist), without navigation chrome. */
     document.querySelectorAll("[data-yf-print]").forEach(function (button) {

@@ -381,11 +381,15 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
                  item_sources={i.id: _cited(catalog, package.item_sources(i)) for i in package.items},
                  facilities={f.id: f for f in catalog.facilities}, **common)
     types = [t for t in benefits.ITEM_TYPES if any(p.item.type == t for p in placed if p.item.personal)]
+    shown = [p for pk, members in _by_package([p for p in placed if p.item.personal]) for p in members]
     plan.add("benefits/matrix.md", "优待对照表", "benefit-matrix.html",
              files=(benefits.BENEFITS_FILE, benefits.GROUPS_FILE), description=
-             "按群体、优待类别和地区对照各地资料里的就医优待，每一格都注明资料的性质、年份和出处。",
-             places=_by_package([p for p in placed if p.item.personal]), types=types,
-             provinces=province_options([p.place for p in placed]), **common)
+             "按身份和地区对照全国规定和各地资料里的就医优待，每一项都注明资料的性质、年份和出处。",
+             items=shown, types=types,
+             paths={p.package.id: atlases.path_of(p.place) for p in shown},
+             covers={p.package.id: p.bureau is not None and atlases.COVERS.get(p.bureau.level) == _deepest(p.place)
+                     for p in shown},
+             place_options=atlases.options([p.place for p in shown]), **common)
     plan.add("benefits/legal.md", "法律依据", "legal.html", files=(benefits.LEGAL_FILE,), description=
              "与军人、优抚对象就医和用血优待有关的全国性法律法规和文件。",
              laws=list(catalog.legal),
@@ -408,6 +412,10 @@ def _cards(catalog: Catalog, placed: list[Placed]) -> list[tuple[str, list]]:
             if p.package not in cards.setdefault(card, []):
                 cards[card].append(p.package)
     return sorted(cards.items())
+
+
+def _deepest(place: places.Place | None) -> str | None:
+    return place.parts[-1].level if place is not None and place.parts else None
 
 
 def _documents(group, national: list[Placed]) -> list[tuple[str, list]]:
