@@ -112,7 +112,7 @@ def on_page_context(context, page, config, nav):
     context["youfu"] = _build["info"]
     files = _page_files(page)
     context["yf_updated"] = _build["info"].updated(*files)
-    context["yf_changes"] = _build["info"].changes(*files)
+    context["yf_change_note"] = pages.change_note(_build["plan"], page.file.src_uri)
     if _build["own_search"] and page.file.src_uri not in NOT_SEARCHED:
         meta = pages.search_meta(_build["catalog"], _build["plan"], page.file.src_uri)
         if meta is not None:

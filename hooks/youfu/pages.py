@@ -749,3 +749,26 @@ def _plan_places(plan: SitePlan, catalog: Catalog) -> None:
              facilities=sorted(unknown.facilities, key=lambda f: (f.name, f.id)),
              bureaus=[(b, catalog.reports_of(b.id)) for b in sorted(unknown.bureaus, key=_bureau_order)],
              place_of=catalog.place_of, **common)
+
+
+# ---------------------------------------------------------------------------
+# Change notes for readers (最后更新 DATE：NOTE)
+# ---------------------------------------------------------------------------
+
+NOTED = ("report", "facility", "package", "group")  # context keys of the record a page is about
+
+
+def change_note(plan: SitePlan, src_uri: str) -> str | None:
+    """The reader's note on the last change of the record a page is about (`change_note`), if any."""
+    view = plan.views.get(src_uri)
+    if view is None:
+        return None
+    context = view.context
+    if "report" in context:
+        return context["report"].meta.change_note
+    for key in NOTED[1:]:
+        if key in context:
+            return getattr(context[key], "change_note", None)
+    if view.template == "bureau.html":
+        return context["bureau"].change_note
+    return None
