@@ -12,7 +12,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from youfu import feeds, figures, opendata, pages, pinyin, preview, search, siteinfo
+from youfu import feeds, figures, opendata, pages, pinyin, preview, qr, search, siteinfo
 from youfu.compact import compact
 from youfu.notes import Notes
 from youfu.stash import Stash
@@ -58,6 +58,7 @@ def on_config(config):
             preview.BACKGROUND.wait()
     _build.clear()
     _stash.clear()
+    config.theme.static_templates.discard("sitemap.xml")  # ours (feeds.sitemap), only with a site URL
     own_search = not _material_search_enabled(config)
     _build.update(root=root, catalog=catalog, today=siteinfo.build_date(), plan=site_plan(catalog),
                   info=siteinfo.collect(root, catalog),
@@ -80,9 +81,11 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, path, content=content))
     urls = {f.src_uri: f.url for f in files.documentation_pages()}
     _build["urls"] = set(urls.values())
-    feed = feeds.atom(_build["catalog"], _build["info"], urls, config.site_url, config.site_name)
-    files.append(File.generated(config, "feed.xml", content=_env(config).get_template(
-        "partials/youfu/feed.xml").render(feed=feed)))
+    theirs = files.get_file_from_path(feeds.SITEMAP)  # the theme's template, no longer rendered (on_config)
+    if theirs is not None:
+        files.remove(theirs)
+    for path, content in _feed_files(config, files, urls).items():
+        files.append(File.generated(config, path, content=content))
     return files
 
 
@@ -149,13 +152,45 @@ NOT_SEARCHED = {"search/index.md", "404.md"}
 
 
 def _page_files(page) -> tuple[str, ...]:
+    return _page_files_of(page.file.src_uri, bool(page.file.generated_by))
+
+
+def _page_files_of(src_uri: str, generated: bool) -> tuple[str, ...]:
     """The repository files a page is made from: its Markdown, or the data behind it."""
-    view = _build["plan"].views.get(page.file.src_uri)
+    view = _build["plan"].views.get(src_uri)
     if view is not None and view.files:
         return view.files
-    if page.file.generated_by:
+    if generated:
         return ()
-    return (f"content/{page.file.src_uri}",)
+    return (f"content/{src_uri}",)
+
+
+def _feed_files(config, files: Files, urls: dict[str, str]) -> dict[str, str]:
+    """feed.xml, and sitemap.xml when the site's address is known (MkDocs' own sitemap, which
+    would be empty without one, is switched off in on_config); a warning that does not fail a
+    --strict build (logger outside mkdocs') says what is missing."""
+    env, info, site_url = _env(config), _build["info"], config.site_url
+    feed = feeds.atom(_build["catalog"], info, urls, site_url, config.site_name)
+    out = {feeds.FEED: env.get_template("partials/youfu/atom.xml.html").render(
+        feed=feed, site_name=config.site_name, publisher=config.extra.get("publisher"))}
+    if site_url:
+        pages_ = [(f.url, _page_files_of(f.src_uri, bool(f.generated_by))) for f in files.documentation_pages()
+                  if f.src_uri not in ("404.md", "search/index.md")]
+        out[feeds.SITEMAP] = env.get_template("partials/youfu/sitemap.xml.html").render(
+            entries=feeds.sitemap(pages_, info, site_url))
+    elif not preview.MODE.serving:
+        _warn(feeds.missing_site_url())
+    return out
+
+
+def _warn(message: str) -> None:
+    logger = logging.getLogger("youfu.build")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.warning(message)
 
 
 def _material_search_enabled(config) -> bool:
@@ -169,7 +204,8 @@ def _env(config):
     if env is None:
         env = _build["env"] = config.theme.get_env().overlay(autoescape=True)
         env.globals.update(topic_uri=pages.topic_uri, year_uri=pages.year_uri, year_title=pages.year_title,
-                           format_number=figures.format_number, place_uri=_build["plan"].atlas.uri_of)
+                           format_number=figures.format_number, place_uri=_build["plan"].atlas.uri_of,
+                           qr_svg=qr.svg)
     return env
 
 

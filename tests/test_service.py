@@ -230,3 +230,86 @@ def test_a_table_that_must_scroll_says_so(chromium, base_url):
     assert scrolling >= 1 and hints == scrolling
     assert "左右滑动" in page.locator(".yf-scroll-hint").first.inner_text()
     context.close()
+
+
+# ---------------------------------------------------------------------------
+# Keyboard: focus always visible; the closed phone menu is not in the Tab order
+# ---------------------------------------------------------------------------
+
+FOCUS_PAGES = ["index.html", "places/fujian-fuzhou-mawei.html", "blood/index.html", "benefits/matrix.html",
+               "facilities/index.html"]
+
+
+def tab_walk(page, limit: int = 160) -> list[dict]:
+    """Press Tab until the focus comes back to the start or `limit` presses; what each focus looked like."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            const s = getComputedStyle(el);
+            const r = el.getBoundingClientRect();
+            return {what: el.tagName.toLowerCase() + ' ' + (el.textContent || el.getAttribute('aria-label') || el.name || '').trim().slice(0, 20),
+                    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+                    shadow: s.boxShadow !== 'none',
+                    drawer: !!el.closest('.md-sidebar--primary'),
+                    onscreen: r.right > 0 && r.left < innerWidth && r.width > 0,
+                    id: el.outerHTML.slice(0, 80)};
+        }""")
+        if info is None or (seen and info["id"] == seen[0]["id"] and len(seen) > 3):
+            break
+        seen.append(info)
+    return seen
+
+
+@pytest.mark.parametrize("path", FOCUS_PAGES)
+def test_focus_is_visible_on_everything_tab_reaches(page, base_url, path):
+    page.goto(base_url + path, wait_until="networkidle")
+    walked = tab_walk(page)
+    assert len(walked) > 10
+    invisible = [w["what"] for w in walked if not (w["outline"] or w["shadow"])]
+    assert not invisible, f"{path}: focus not visible on {invisible[:8]}"
+    assert any("搜索" in w["what"] or w["id"].startswith("<input id=\"yf-header-q\"") for w in walked)
+    if page.viewport_size["width"] < 1220:
+        drawer = [w["what"] for w in walked if w["drawer"]]
+        assert not drawer, f"{path}: Tab walks into the closed menu: {drawer[:5]}"
+        offscreen = [w["what"] for w in walked if not w["onscreen"]]
+        assert not offscreen, f"{path}: Tab reaches elements off the screen: {offscreen[:5]}"
+
+
+def test_the_phone_menu_opens_from_the_keyboard_and_its_links_are_then_reachable(chromium, base_url):
+    context = chromium.new_context(viewport=SIZES["phone"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(base_url + "index.html", wait_until="networkidle")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('yf-menu-button')"):
+            break
+    assert page.evaluate("document.activeElement.classList.contains('yf-menu-button')")
+    assert page.get_attribute(".yf-menu-button", "aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    assert page.get_attribute(".yf-menu-button", "aria-expanded") == "true"
+    assert page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+    assert page.get_attribute(".yf-menu-button", "aria-expanded") == "false"
+    context.close()
+
+
+def test_search_label_is_hidden_text_not_tiny_text(page, base_url):
+    page.goto(base_url, wait_until="networkidle")
+    label = page.locator("label[for=yf-header-q]")
+    assert label.inner_text() == "搜索本站" or label.text_content() == "搜索本站"
+    box = label.bounding_box()
+    assert box is None or (box["width"] <= 1 and box["height"] <= 1)
+
+
+def test_h1_is_not_grey(page, base_url):
+    page.goto(base_url + "blood/index.html", wait_until="networkidle")
+    colour = page.evaluate("getComputedStyle(document.querySelector('article h1')).color")
+    body = page.evaluate("getComputedStyle(document.querySelector('article')).color")
+    assert colour == body, (colour, body)

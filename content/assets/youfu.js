@@ -93,17 +93,21 @@
     if (!toggle || !button || !drawer) return;
     drawer.id = drawer.id || "yf-drawer-nav";
     button.setAttribute("aria-controls", drawer.id);
-    function sync() { button.setAttribute("aria-expanded", toggle.checked ? "true" : "false"); }
-    toggle.addEventListener("change", sync);
-    sync();
-    button.addEventListener("keydown", function (e) {
-      if (e.key !== "Enter" && e.key !== " ") return;
-      e.preventDefault();
-      toggle.click();
-      if (toggle.checked) {
+    function sync() {
+      button.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+      /* opened from the keyboard: move into the menu once it has slid in */
+      if (toggle.checked && document.activeElement === button) {
         var first = drawer.querySelector("a[href]");
         if (first) window.setTimeout(function () { first.focus(); }, 260);
       }
+    }
+    toggle.addEventListener("change", sync);
+    sync();
+    /* Material's own keyboard handler clicks a focused label on Enter; Space is ours. */
+    button.addEventListener("keydown", function (e) {
+      if (e.key !== " ") return;
+      e.preventDefault();
+      toggle.click();
     });
     document.addEventListener("keydown", function (e) {
       if (e.key === "Escape" && toggle.checked) { toggle.click(); button.focus(); }
