@@ -313,3 +313,23 @@ def test_h1_is_not_grey(page, base_url):
     colour = page.evaluate("getComputedStyle(document.querySelector('article h1')).color")
     body = page.evaluate("getComputedStyle(document.querySelector('article')).color")
     assert colour == body, (colour, body)
+
+
+@pytest.mark.parametrize("value, level", [("四川省/成都市", "city"), ("四川省/成都市/龙泉驿区", "county"),
+                                          ("福建省", "province")])
+def test_facility_filter_by_province_city_and_county(page, base_url, value, level):
+    """Expected from the YAML: a facility's own region, else its bureau's, starts with the chosen place."""
+    bureaus = {b["id"]: b for b in _yaml("bureaus.yml")}
+    wanted = value.split("/")
+    expected = []
+    for f in _yaml("facilities.yml"):
+        region = f.get("region") or bureaus[f["bureau"]]["region"]
+        names = [region.get(k) for k in ("province", "city", "county")]
+        if names[: len(wanted)] == wanted:
+            expected.append(f["id"])
+    assert expected
+    page.goto(base_url + "facilities/index.html", wait_until="networkidle")
+    page.select_option("select[name=region]", value)
+    shown = sorted(page.eval_on_selector_all(
+        "[data-yf-item]", "els => els.filter(e => !e.hidden && e.offsetParent !== null).map(e => e.dataset.key)"))
+    assert shown == sorted(expected)
