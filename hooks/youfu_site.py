@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,6 +47,9 @@ def on_shutdown():
 def on_config(config):
     root = Path(config.config_file_path).parent
     _state["root"] = root
+    # youfu generates sitemap.xml itself, and only with the site's address (feeds.sitemap);
+    # the theme's, empty without one, is not made.
+    config.theme.static_templates.discard("sitemap.xml")
     if os.environ.get(pipeline.DOCS_ENV):
         return config  # youfu build / youfu serve generated the tree already
     docs = pipeline.generated_dir(root)
@@ -57,6 +61,9 @@ def on_config(config):
             log.error(line)
         raise Abort("数据有误，未生成网站（data errors above; the site was not built）") from None
     log.info(generate.describe(result))
+    if _state["command"] == "build":
+        for warning in result.warnings:  # said, but not counted against --strict
+            print(f"WARNING -  {warning}", file=sys.stderr)
     config.docs_dir = str(docs)
     if _staged.active:  # the engine empties site_dir next: build beside it, swap in at the end
         try:

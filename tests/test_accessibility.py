@@ -45,7 +45,7 @@ def pages_of_every_kind() -> dict[str, str]:
     """{kind: built path}. Where a kind has several pages, the richest one is taken
     (a bureau with a chart, a report with a figures table, a facility with services),
     so that the check covers as many parts of the templates as it can."""
-    from youfu import pages
+    from youfu import atlas, pages
     from youfu.catalog import load_or_fail
 
     catalog = load_or_fail(ROOT)
@@ -77,6 +77,9 @@ def pages_of_every_kind() -> dict[str, str]:
         "facility": f"facilities/{facility.id}.md",
         "regions": "facilities/regions.md",
         "blood": "blood/index.md",
+        "places index": "places/index.md",
+        "place": max(atlas.build(catalog).walk(), key=lambda n: (len(n.facilities) + len(n.packages), n.uri)).uri,
+        "unknown places": "places/unknown.md",
         "downloads": "downloads/index.md",
         "search with results": "search/index.md",
     }

@@ -136,7 +136,7 @@ VALID = {SOURCES: SOURCES_YML, BUREAUS: BUREAUS_YML, GROUPS_F: GROUPS, LEGAL_F: 
 SERVICE_LIST = ("军人优先窗口, 绿色通道, 军人病房, 先诊疗后结算, 一站式结算, 优抚门诊, 优抚病房, 征兵体检定点, 征兵体检, 优先用血, "
                 "惠民医院, 惠民门诊, 部队体检, 驻军饮水卫生, 驻军食品卫生, 传染病防控协作, 义诊巡诊, 对口支援 or 健康档案")
 FACILITY_KEYS = ("id, name, kind, bureau, region, services, address, phone, hours, status, status_note, claim, "
-                 "curated, checks, shared_text, sources, inferred, note, sample")
+                 "curated, checks, shared_text, sources, inferred, note, sample, change_note")
 PROVINCE_RULE = "region.province must be the full name of a province-level region, like 江苏省"
 NOT_UTF8 = "is not UTF-8; was it saved as GBK/GB2312? re-save it as UTF-8)"
 FIX_FIGURE = "; correct the figure, or explain the source's own inconsistency in discrepancy"

@@ -79,7 +79,7 @@ def test_page_loads_cleanly_and_stays_local(browser, base_url, path):
 
 def test_home_page_shows_emergency_notice(browser, base_url):
     page, _, _ = visit(browser, base_url)
-    assert "120" in page.locator(".admonition.danger").inner_text()
+    assert "120" in page.locator(".yf-emergency").inner_text()
     page.close()
 
 

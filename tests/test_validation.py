@@ -37,7 +37,7 @@ CASES = {
         "- id: a\n  name: 甲\n  levle: city\n  level: city\n  region: {}\n"
         "  sources: [{file: 001_89d13becceec202a.txt, part: 篇1, where: 开头}]\n",
         ["data/bureaus.yml:3: key levle is not allowed (did you mean level?); "
-         "allowed keys: id, name, type, level, region, sources, shared_text, inferred, note, sample"],
+         "allowed keys: id, name, type, level, region, sources, shared_text, inferred, note, change_note, sample"],
     ),
     "missing field and bad choice": (
         "- id: a\n  name: 甲\n  level: town\n"

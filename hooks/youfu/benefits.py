@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .records import Checks, Claim, Curated, Id, Inferences, PastDate, Record, SourceRef, Text, rule_error
+from .records import ChangeNote, Checks, Claim, Curated, Id, Inferences, PastDate, Record, SourceRef, Text, rule_error
 
 GROUPS_FILE = "data/groups.yml"
 LEGAL_FILE = "data/legal.yml"
@@ -64,6 +64,7 @@ class Group(Record):
     bring: Annotated[list[Document], Field(default_factory=list, description="就医时要带的证件，每项写明依据")]
     see_also: Annotated[list[Id], Field(default_factory=list, description="相关群体 id（页面上提示“也请看”）")]
     order: int = Field(default=100, description="排列顺序")
+    change_note: ChangeNote | None = None
 
 
 class LegalArticle(Record):
@@ -84,6 +85,7 @@ class LegalInstrument(Record):
     note: Text | None = None
     curated: Curated
     unverified: Annotated[list[Text], Field(default_factory=list, description="尚未与官方公布的文本核对的内容（页面照写）")]
+    change_note: ChangeNote | None = None
     checks: Checks
 
     @model_validator(mode="after")
@@ -102,6 +104,7 @@ class Term(Record):
     id: Id
     term: Text = Field(description="词语，如 四优先")
     plain: Text = Field(description="通俗解释")
+    change_note: ChangeNote | None = None
     note: Text | None = Field(default=None, description="各地说法不同等补充")
     sources: Annotated[list[SourceRef], Field(default_factory=list, description="这个词出现在哪些资料")]
     legal: Annotated[list[LegalRef], Field(default_factory=list, description="规定这个词的法律条款")]
@@ -155,6 +158,7 @@ class Package(Record):
     checks: Checks
     items: Annotated[list[Item], Field(min_length=1)]
     note: Text | None = None
+    change_note: ChangeNote | None = None
     sample: bool = False
 
     @model_validator(mode="after")

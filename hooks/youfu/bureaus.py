@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .records import Id, Inferences, Level, LEVEL_NAMES, Record, Region, Sources, Text
+from .records import ChangeNote, Id, Inferences, Level, LEVEL_NAMES, Record, Region, Sources, Text
 
 FILE = "data/bureaus.yml"
 
@@ -23,6 +23,7 @@ class Bureau(Record):
     shared_text: bool = Field(default=False, description="这份文字是网上流传的模板、见于多份资料时为 true（sources 列出全部）")
     inferred: Inferences
     note: Text | None = Field(default=None, description="补充说明")
+    change_note: ChangeNote | None = None
     sample: bool = Field(default=False, description="示例数据（并非来自资料）时为 true")
 
     @property

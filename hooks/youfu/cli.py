@@ -112,6 +112,7 @@ def generate_command(root: Path, out: Path) -> int:
     except generate.GenerateError as error:
         _report_error(error)
         return 1
+    _print_warnings(result)
     print(f"{generate.describe(result)}：{out}")
     return 0
 
@@ -160,8 +161,15 @@ def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str 
     except KeyboardInterrupt:
         print(f"已中断，{site_dir} 保持原样", file=sys.stderr)
         return 130
+    _print_warnings(result)
     print(f"网站已生成到 {site_dir}（{generate.describe(result)}）")
     return 0
+
+
+def _print_warnings(result) -> None:
+    """What the build should say but not fail on (even under --strict)."""
+    for warning in result.warnings:
+        print(f"WARNING -  {warning}", file=sys.stderr)
 
 
 def serve_command(root: Path, engine: str | None, dev_addr: str, dirty: bool) -> int:

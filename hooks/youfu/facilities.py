@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .records import Checks, Claim, Curated, Id, Inferences, Record, Region, Sources, Text
+from .records import ChangeNote, Checks, Claim, Curated, Id, Inferences, Record, Region, Sources, Text
 
 FACILITIES_FILE = "data/facilities.yml"
 BLOOD_FILE = "data/blood_rules.yml"
@@ -76,6 +76,7 @@ class Facility(Record):
     inferred: Inferences
     note: Text | None = None
     sample: bool = False
+    change_note: ChangeNote | None = None
 
     @model_validator(mode="after")
     def _status_explained(self):
@@ -125,6 +126,7 @@ class BloodRule(Record):
     inferred: Inferences
     note: Text | None = None
     sample: bool = False
+    change_note: ChangeNote | None = None
 
     @model_validator(mode="after")
     def _template_sources(self):

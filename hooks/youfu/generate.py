@@ -32,7 +32,7 @@ from typing import Any, Callable
 import jinja2
 from markupsafe import Markup
 
-from . import feeds, figures, opendata, pages, pinyin, siteconfig, siteinfo, synonyms
+from . import feeds, figures, opendata, pages, pinyin, qr, siteconfig, siteinfo, synonyms
 from .catalog import Catalog, load_catalog
 from .notes import Notes
 from .pages import SitePlan, View, site_plan
@@ -59,6 +59,7 @@ class Result:
     written: list[str] = field(default_factory=list)  # files whose bytes changed
     removed: list[str] = field(default_factory=list)
     total: int = 0
+    warnings: list[str] = field(default_factory=list)  # worth saying, not worth failing the build
 
 
 @dataclass
@@ -120,7 +121,10 @@ def generate(root: Path, out: Path, *, config: siteconfig.SiteConfig | None = No
         if problems:
             raise GenerateError(f"{len(problems)} 个数据问题", problems)
     files = render_site(root, config, catalog, memo or Memo())
-    return sync(out, files)
+    result = sync(out, files)
+    if not config.site_url:
+        result.warnings.append(feeds.missing_site_url())
+    return result
 
 
 def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, memo: Memo) -> dict[str, bytes]:
@@ -135,7 +139,8 @@ def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, mem
     base = signature([files_signature(root / "data", config.overrides), _stat(root / siteconfig.CONFIG_FILE), head,
                       config.site_url, siteinfo.build_date()])
     reports = _ReportSignatures(catalog)
-    renderer = Renderer(root, config, catalog, plan, info, extra=_data_paths() | {"feed.xml"})
+    renderer = Renderer(root, config, catalog, plan, info, extra=_data_paths() | {feeds.FEED} | (
+        {feeds.SITEMAP} if config.site_url else set()))
     files: dict[str, bytes] = {}
 
     def made(path: str, inputs: list, make) -> None:
@@ -159,7 +164,9 @@ def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, mem
     every = reports.all()
     for path, content in _data_files(catalog, memo, base, every).items():
         files[path] = content
-    made("feed.xml", [every], lambda: renderer.feed().encode("utf-8"))
+    made(feeds.FEED, [every], lambda: renderer.feed().encode("utf-8"))
+    if config.site_url:  # a sitemap needs absolute addresses (feeds.missing_site_url says so otherwise)
+        made(feeds.SITEMAP, [], lambda: renderer.sitemap().encode("utf-8"))
     return files
 
 
@@ -234,10 +241,12 @@ class Renderer:
         self.root, self.config, self.catalog, self.plan, self.info = root, config, catalog, plan, info
         self.today = siteinfo.build_date()
         self.env = environment(config.overrides)
+        self.env.globals.update(place_uri=plan.atlas.uri_of)
         generated = {p.src_uri for p in plan.generated}
         hand = {p.relative_to(config.content).as_posix() for p in _content_files(config.content)}
         self.sources = generated | hand | set(extra)  # every page and file the tree will hold
         self.titles = {p.src_uri: p.title for p in plan.generated}
+        self.titles_generated = frozenset(generated)
         self.reports = {r.src_uri: r for r in catalog.reports}
 
     # -- the three kinds of file ----------------------------------------------------------
@@ -264,7 +273,14 @@ class Renderer:
     def feed(self) -> str:
         urls = {src: url_of(src) for src in self.sources if src.endswith(".md")}
         feed = feeds.atom(self.catalog, self.info, urls, self.config.site_url, self.config.site_name)
-        return self.env.get_template("partials/youfu/feed.xml").render(feed=feed)
+        return self.env.get_template("partials/youfu/atom.xml.html").render(
+            feed=feed, site_name=self.config.site_name, publisher=self.config.extra.get("publisher"))
+
+    def sitemap(self) -> str:
+        listed = [(url_of(src), self._files_of(src)) for src in sorted(self.sources)
+                  if src.endswith(".md") and src not in NOT_SEARCHED]
+        return self.env.get_template("partials/youfu/sitemap.xml.html").render(
+            entries=feeds.sitemap(listed, self.info, self.config.site_url))
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -280,6 +296,13 @@ class Renderer:
         return PageRef(src_uri=src_uri, url=url,
                        canonical_url=(self.config.site_url + url) if self.config.site_url else None)
 
+    def _files_of(self, src_uri: str) -> tuple[str, ...]:
+        """The repository files a page is made from: the data behind it, or its Markdown."""
+        view = self.plan.views.get(src_uri)
+        if view is not None and view.files:
+            return view.files
+        return () if src_uri in self.titles_generated else (f"content/{src_uri}",)
+
     def _linker(self, src_uri: str) -> Callable[[str], str]:
         def url(target: str) -> str:
             if target not in self.sources:
@@ -289,11 +312,9 @@ class Renderer:
 
     def _after(self, src_uri: str, title: str, body: str) -> str:
         """The page body followed by its change history and its search metadata."""
-        view = self.plan.views.get(src_uri)
-        files = view.files if view is not None and view.files else (
-            () if src_uri in {p.src_uri for p in self.plan.generated} else (f"content/{src_uri}",))
+        files = self._files_of(src_uri)
         history = self.env.get_template("partials/youfu/history.html").render(
-            yf_updated=self.info.updated(*files), yf_changes=self.info.changes(*files))
+            yf_updated=self.info.updated(*files), yf_change_note=pages.change_note(self.plan, src_uri))
         meta = None if src_uri in NOT_SEARCHED else pages.search_meta(self.catalog, self.plan, src_uri)
         marker = ""
         if meta is not None:
@@ -333,7 +354,7 @@ def environment(overrides: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(overrides)), autoescape=True,
                              keep_trailing_newline=True)
     env.globals.update(topic_uri=pages.topic_uri, year_uri=pages.year_uri, year_title=pages.year_title,
-                       format_number=figures.format_number)
+                       format_number=figures.format_number, qr_svg=qr.svg)
     return env
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from . import bureaus, charts, places, reports
+from . import atlas as atlases, bureaus, charts, places, reports
 from .catalog import Catalog, report_order
 
 ARCHIVE_PAGE_SIZE = 25
@@ -48,6 +48,7 @@ class GeneratedPage:
 class SitePlan:
     generated: list[GeneratedPage] = field(default_factory=list)
     views: dict[str, View] = field(default_factory=dict)
+    atlas: atlases.Atlas = field(default_factory=atlases.Atlas)  # place pages; templates link places through it
 
     def add(self, src_uri: str, title: str, template: str, description: str | None = None, *,
             files: tuple[str, ...] = (), **context) -> None:
@@ -56,7 +57,8 @@ class SitePlan:
 
 
 def site_plan(catalog: Catalog) -> SitePlan:
-    plan = SitePlan()
+    plan = SitePlan(atlas=atlases.build(catalog))
+    _plan_places(plan, catalog)
     _plan_bureaus(plan, catalog)
     _plan_sources(plan, catalog)
     _plan_reports(plan, catalog)
@@ -65,7 +67,9 @@ def site_plan(catalog: Catalog) -> SitePlan:
     _plan_downloads(plan, catalog)
     _plan_search(plan, catalog)
     packages = list(catalog.packages)
-    plan.views["index.md"] = View(template="home.html", context={"counts": {
+    plan.views["index.md"] = View(template="home.html", context={
+        "groups": sorted((g for g in catalog.groups if not g.parent), key=lambda g: (g.order, g.id)),
+        "places": plan.atlas.roots, "counts": {
         "groups": len(catalog.groups),
         "national": sum(p.scope == "national" for p in packages),
         "recorded": sum(p.scope == "local" and not p.claim.is_plan for p in packages),
@@ -91,10 +95,14 @@ def _plan_bureaus(plan: SitePlan, catalog: Catalog) -> None:
     for bureau in ordered:
         timeline = catalog.reports_of(bureau.id)
         plan.add(bureaus.page_path(bureau.id), bureau.marked_name, "bureau.html",
-                 files=(bureaus.FILE, *(f"content/{r.src_uri}" for r in timeline)), description=
+                 files=(bureaus.FILE, "data/facilities.yml", "data/benefits.yml", "data/blood_rules.yml",
+                        *(f"content/{r.src_uri}" for r in timeline)), description=
                  f"{bureau.marked_name}（{catalog.place_of(bureau).marked_label}）的工作报告与相关信息。",
                  bureau=bureau, place=catalog.place_of(bureau), sources=_cited(catalog, bureau.sources),
-                 timeline=timeline, charts=charts.bureau_charts(timeline))
+                 timeline=timeline, charts=charts.bureau_charts(timeline),
+                 facilities=sorted((f for f in catalog.facilities if f.bureau == bureau.id), key=lambda f: (f.name, f.id)),
+                 packages=[p for p in catalog.packages if p.bureau == bureau.id],
+                 rules=[r for r in catalog.blood_rules if r.bureau == bureau.id])
 
 
 def _plan_sources(plan: SitePlan, catalog: Catalog) -> None:
@@ -360,7 +368,9 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
                  planned=_by_package([p for p in local if p.claim.is_plan]),
                  support=[p for p in mine if not p.item.personal],
                  see_also=[catalog.groups.get(g) for g in group.see_also if catalog.groups.get(g)],
-                 cards=_cards(catalog, mine), **common)
+                 cards=_cards(catalog, mine), group_bring=[(group, d) for d in group.bring],
+                 steps=[p for p in personal if p.national and p.item.type in ("priority", "other") and p.item.note],
+                 documents=_documents(group, [p for p in personal if p.national]), **common)
     for package in catalog.packages:
         bureau = catalog.bureaus.get(package.bureau) if package.bureau else None
         plan.add(benefits.package_path(package.id), package.title, "benefit-package.html",
@@ -371,11 +381,15 @@ def _plan_benefits(plan: SitePlan, catalog: Catalog) -> None:
                  item_sources={i.id: _cited(catalog, package.item_sources(i)) for i in package.items},
                  facilities={f.id: f for f in catalog.facilities}, **common)
     types = [t for t in benefits.ITEM_TYPES if any(p.item.type == t for p in placed if p.item.personal)]
+    shown = [p for pk, members in _by_package([p for p in placed if p.item.personal]) for p in members]
     plan.add("benefits/matrix.md", "优待对照表", "benefit-matrix.html",
              files=(benefits.BENEFITS_FILE, benefits.GROUPS_FILE), description=
-             "按群体、优待类别和地区对照各地资料里的就医优待，每一格都注明资料的性质、年份和出处。",
-             places=_by_package([p for p in placed if p.item.personal]), types=types,
-             provinces=province_options([p.place for p in placed]), **common)
+             "按身份和地区对照全国规定和各地资料里的就医优待，每一项都注明资料的性质、年份和出处。",
+             items=shown, types=types,
+             paths={p.package.id: atlases.path_of(p.place) for p in shown},
+             covers={p.package.id: p.bureau is not None and atlases.COVERS.get(p.bureau.level) == _deepest(p.place)
+                     for p in shown},
+             place_options=atlases.options([p.place for p in shown]), **common)
     plan.add("benefits/legal.md", "法律依据", "legal.html", files=(benefits.LEGAL_FILE,), description=
              "与军人、优抚对象就医和用血优待有关的全国性法律法规和文件。",
              laws=list(catalog.legal),
@@ -398,6 +412,23 @@ def _cards(catalog: Catalog, placed: list[Placed]) -> list[tuple[str, list]]:
             if p.package not in cards.setdefault(card, []):
                 cards[card].append(p.package)
     return sorted(cards.items())
+
+
+def _deepest(place: places.Place | None) -> str | None:
+    return place.parts[-1].level if place is not None and place.parts else None
+
+
+def _documents(group, national: list[Placed]) -> list[tuple[str, list]]:
+    """The documents to bring, each once: the group's own list, then cards its national rules
+    name (with their legal basis) that the list does not already hold."""
+    out: dict[str, list] = {}
+    for document in group.bring:
+        out.setdefault(document.what, list(document.legal))
+    for p in national:
+        for card in p.package.cards:
+            if not any(card in known or known in card for known in out):
+                out[card] = list(p.package.legal)
+    return list(out.items())
 
 
 def _package_order(package) -> tuple:
@@ -432,33 +463,92 @@ def _plan_facilities(plan: SitePlan, catalog: Catalog) -> None:
                                                          where[f.id].label, f.name, f.id))
     services = [s for s in facilities.SERVICES if any(s in f.services for f in ordered)]
     bureaus_by_id = {b.id: b for b in catalog.bureaus}
+    titles, same_place = facility_titles(catalog, where)
     plan.add("facilities/index.md", "医院与机构", "facility-directory.html",
              files=(facilities.FACILITIES_FILE,), description=
-             "资料里提到的医院和卫生机构：为军人和优抚对象设的服务、资料的性质和年份、机构状态，可按地区和服务筛选。",
-             facilities=ordered, places=where, services=services,
-             provinces=province_options(list(where.values())), bureaus=bureaus_by_id)
+             "资料里提到的医院和卫生机构：为军人和优抚对象设的服务、资料的性质和年份、机构状态，可按省、市、县和服务筛选。",
+             facilities=ordered, places=where, services=services, paths={f.id: atlases.path_of(where[f.id]) for f in ordered},
+             place_options=atlases.options(list(where.values())), bureaus=bureaus_by_id,
+             shared_names={f.name for f in ordered if titles[f.id] != f.name}, same_place=same_place)
     placed = placed_items(catalog)
     for facility in ordered:
         applying = [p for p in placed if p.item.personal and (facility.id in p.item.facilities
                     or (p.package.bureau == facility.bureau and not p.item.facilities and facility.military))]
-        plan.add(f"facilities/{facility.id}.md", facility.marked_name, "facility.html",
+        plan.add(f"facilities/{facility.id}.md", titles[facility.id], "facility.html",
                  files=(facilities.FACILITIES_FILE, facilities.BLOOD_FILE, "data/benefits.yml"), description=
                  f"{facility.name}：资料记载的服务、状态、适用的优待和出处。",
                  facility=facility, place=where[facility.id], bureau=bureaus_by_id.get(facility.bureau),
                  meanings=facilities.SERVICES, applying=applying, sources=_cited(catalog, facility.sources),
                  blood=[r for r in catalog.blood_rules if r.facility == facility.id],
-                 groups_by_id={g.id: g for g in catalog.groups})
+                 groups_by_id={g.id: g for g in catalog.groups},
+                 shared_name=titles[facility.id] != facility.name, same_place=facility.id in same_place)
     plan.add("facilities/regions.md", "各地区概况", "regions.html", files=(facilities.FACILITIES_FILE,), description=
              "各地区收录的机构数量和服务数量（只统计资料里提到的机构）。",
              rows=_region_rows(ordered, where), services=services)
     rules = sorted(catalog.blood_rules, key=lambda r: (not r.national, r.id))
-    plan.add("blood/index.md", "用血优先", "blood.html", files=(facilities.BLOOD_FILE, "data/legal.yml"),
+    plan.add("blood/index.md", "用血优先", "blood.html", files=(facilities.BLOOD_FILE, "data/legal.yml", "data/benefits.yml"),
+             answers=blood_answers(catalog, placed),
              description=
              "临床用血的优待：献血法对献血者及其亲属的全国规定，以及各地资料里对现役军人和军属的记录。",
              rules=rules, bureaus=bureaus_by_id, facilities={f.id: f for f in catalog.facilities},
              groups_by_id={g.id: g for g in catalog.groups}, place_of=catalog.place_of,
-             laws=[law for law in catalog.legal if law.id == "blood-donation-law"],
+             laws=[law for law in catalog.legal if law.id == BLOOD_LAW], laws_by_id={law.id: law for law in catalog.legal},
              rule_sources={r.id: _cited(catalog, r.sources) for r in rules})
+
+
+def facility_titles(catalog: Catalog, where: dict) -> tuple[dict[str, str], set[str]]:
+    """Page titles: a name several facilities share (six are 市人民医院 in some data) gets its
+    place, and its bureau when the place does not tell them apart either. Also the ids whose
+    place is shared by another facility of the same name."""
+    from collections import Counter
+
+    names = Counter(f.name for f in catalog.facilities)
+    labelled = Counter((f.name, where[f.id].marked_label) for f in catalog.facilities)
+    titles, same_place = {}, set()
+    for f in catalog.facilities:
+        if names[f.name] == 1:
+            titles[f.id] = f.name
+            continue
+        label = where[f.id].marked_label
+        bureau = catalog.bureaus.get(f.bureau)
+        if labelled[(f.name, label)] > 1 and bureau is not None:
+            same_place.add(f.id)
+            titles[f.id] = f"{f.name}（{label}，{bureau.marked_name}）"
+        else:
+            titles[f.id] = f"{f.name}（{label}）"
+    return titles, same_place
+
+
+BLOOD_LAW = "blood-donation-law"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BloodAnswer:
+    """What the data says about one group's clinical blood use: national rules, local records."""
+
+    group: Any
+    national: list  # Placed items of national packages citing the blood donation law
+    local: list  # blood rules naming the group (or a group it belongs to)
+    see_also: list  # related groups that have a national blood rule (献血者及其亲属)
+
+
+def blood_answers(catalog: Catalog, placed: list[Placed]) -> list[BloodAnswer]:
+    """One answer per top-level group (and every group a blood record names), in group order."""
+    blood_items = [p for p in placed if p.national and p.item.personal
+                   and any(r.law == BLOOD_LAW for r in [*p.package.legal, *p.item.legal])]
+    named = {g for r in catalog.blood_rules for g in r.who} | {g for p in blood_items for g in p.item.groups}
+    out = []
+    for group in sorted(catalog.groups, key=lambda g: (g.order, g.id)):
+        if group.parent and group.id not in named:
+            continue
+        family = group_family(catalog, group.id)
+        national = [p for p in blood_items if family & set(p.item.groups)]
+        local = sorted((r for r in catalog.blood_rules if family & set(r.who) and not r.national),
+                       key=lambda r: (r.claim.is_plan, r.id))
+        see_also = [g for g in (catalog.groups.get(x) for x in group.see_also)
+                    if g and any(g.id in p.item.groups for p in blood_items)]
+        out.append(BloodAnswer(group=group, national=national, local=local, see_also=see_also))
+    return out
 
 
 def _region_rows(ordered, where) -> list[tuple[places.Place, int, dict[str, int]]]:
@@ -554,3 +644,135 @@ def _plan_downloads(plan: SitePlan, catalog: Catalog) -> None:
              files=tuple(d.data_file for d in opendata.DATASETS if d.data_file.endswith(".yml")), description=
              "本站全部数据的 JSON、CSV 下载，以及 JSON Schema 和中文数据字典。",
              entries=entries)
+
+
+# ---------------------------------------------------------------------------
+# Places: one page per province, city and county, and one for unknown places
+# ---------------------------------------------------------------------------
+
+DATA_FILES = ("data/bureaus.yml", "data/facilities.yml", "data/benefits.yml", "data/blood_rules.yml",
+              "data/groups.yml", "data/legal.yml")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalRecord:
+    """A local package (its personal items) or blood rule, as a place page lists it."""
+
+    record: Any
+    kind: str  # "package" | "blood"
+    node: atlases.PlaceNode | None  # where it is placed (None: unknown place)
+    bureau: Any
+    items: tuple = ()  # Placed items of a package
+    whole: bool = True  # its bureau speaks for the whole area of its place (else: a part of it, which one unknown)
+
+    @property
+    def claim(self):
+        return self.record.claim
+
+    @property
+    def is_plan(self) -> bool:
+        return self.record.claim.is_plan
+
+
+def _local_records(catalog: Catalog, node: atlases.PlaceNode | None, packages, rules, personal) -> list[LocalRecord]:
+    out = []
+    for package in packages:
+        bureau = catalog.bureaus.get(package.bureau) if package.bureau else None
+        items = tuple(personal.get(package.id, ()))
+        if items:
+            out.append(LocalRecord(record=package, kind="package", node=node, bureau=bureau, items=items,
+                                   whole=node is None or node.covers(bureau)))
+    for rule in rules:
+        bureau = catalog.bureaus.get(rule.bureau) if rule.bureau else None
+        out.append(LocalRecord(record=rule, kind="blood", node=node, bureau=bureau,
+                               whole=node is None or node.covers(bureau)))
+    return out
+
+
+def _plan_places(plan: SitePlan, catalog: Catalog) -> None:
+    from . import benefits
+
+    atlas = plan.atlas
+    placed = [p for p in placed_items(catalog) if p.item.personal]
+    personal: dict[str, list[Placed]] = {}
+    for p in placed:
+        personal.setdefault(p.package.id, []).append(p)
+    groups = sorted(catalog.groups, key=lambda g: (g.order, g.id))
+    common = {
+        # newest first: the veterans' law and the 2020 opinion before the 1998 blood donation law
+        "national": sorted(_by_package([p for p in placed if p.national]),
+                           key=lambda pm: (-(pm[0].claim.period.first_year or 0), pm[0].id)),
+        "bring": [(g, d) for g in groups for d in g.bring],
+        "steps": [p for p in placed if p.national and p.item.type in ("priority", "other") and p.item.note],
+        "laws": {law.id: law for law in catalog.legal}, "groups_by_id": {g.id: g for g in groups},
+        "item_types": benefits.ITEM_TYPES,
+    }
+
+    def records_at(node: atlases.PlaceNode) -> list[LocalRecord]:
+        return _local_records(catalog, node, node.packages, node.blood_rules, personal)
+
+    def summary(node: atlases.PlaceNode) -> dict[str, int]:
+        within = [n for n in node.walk()]
+        return {"records": sum(len(records_at(n)) for n in within),
+                "facilities": sum(len(n.facilities) for n in within),
+                "bureaus": sum(len(n.bureaus) for n in within)}
+
+    plan.add(atlases.INDEX, "按地区查找", "place-index.html", files=DATA_FILES, description=
+             "按省、市、县（区）查看：全国都适用的规定、当地资料里的记录、医院与机构、卫生部门和工作报告。",
+             roots=atlas.roots, summaries={n.uri: summary(n) for n in atlas.walk()},
+             unknown=atlas.unknown)
+    for node in atlas.walk():
+        own = records_at(node)
+        # Records of the places above that speak for their whole area apply here too; the others
+        # (a city bureau whose city is unknown, placed at its province) may or may not.
+        above = [r for a in reversed(node.ancestors) for r in records_at(a) if r.whole]
+        elsewhere = [(a, [r for r in records_at(a) if not r.whole]) for a in node.ancestors]
+        applying = own + above
+        within_bureaus = [b for n in node.walk() for b in n.bureaus]
+        label = node.place.marked_label
+        plan.add(node.uri, label, "place.html",
+                 files=DATA_FILES + tuple(f"content/{r.src_uri}" for b in within_bureaus
+                                          for r in catalog.reports_of(b.id)),
+                 description=f"{label}：全国都适用的规定、当地资料里的记录、医院与机构、卫生部门和工作报告。",
+                 node=node, recorded=[r for r in applying if not r.is_plan],
+                 planned=[r for r in applying if r.is_plan],
+                 elsewhere=[(a, rs) for a, rs in elsewhere if rs],
+                 children=[(c, summary(c)) for c in node.children],
+                 facilities=[(n, sorted(n.facilities, key=lambda f: (f.name, f.id)))
+                             for n in node.walk() if n.facilities],
+                 facilities_above=[(a, sorted(a.facilities, key=lambda f: (f.name, f.id)))
+                                   for a in reversed(node.ancestors) if a.facilities],
+                 bureaus=[(b, catalog.reports_of(b.id)) for b in sorted(within_bureaus, key=_bureau_order)],
+                 place_of=catalog.place_of, **common)
+    unknown = atlas.unknown
+    records = _local_records(catalog, None, unknown.packages, unknown.blood_rules, personal)
+    plan.add(atlases.UNKNOWN, "地区未知的资料", "place-unknown.html",
+             files=DATA_FILES + tuple(f"content/{r.src_uri}" for b in unknown.bureaus for r in catalog.reports_of(b.id)),
+             description="资料隐去了地名、本站也无法推断地区的卫生部门、记录和机构。",
+             recorded=[r for r in records if not r.is_plan], planned=[r for r in records if r.is_plan],
+             facilities=sorted(unknown.facilities, key=lambda f: (f.name, f.id)),
+             bureaus=[(b, catalog.reports_of(b.id)) for b in sorted(unknown.bureaus, key=_bureau_order)],
+             place_of=catalog.place_of, **common)
+
+
+# ---------------------------------------------------------------------------
+# Change notes for readers (最后更新 DATE：NOTE)
+# ---------------------------------------------------------------------------
+
+NOTED = ("report", "facility", "package", "group")  # context keys of the record a page is about
+
+
+def change_note(plan: SitePlan, src_uri: str) -> str | None:
+    """The reader's note on the last change of the record a page is about (`change_note`), if any."""
+    view = plan.views.get(src_uri)
+    if view is None:
+        return None
+    context = view.context
+    if "report" in context:
+        return context["report"].meta.change_note
+    for key in NOTED[1:]:
+        if key in context:
+            return getattr(context[key], "change_note", None)
+    if view.template == "bureau.html":
+        return context["bureau"].change_note
+    return None

@@ -51,12 +51,7 @@ def catalog_names(catalog) -> set[str]:
                     [f.name for f in catalog.facilities])
 
 
-def aliases(names: Iterable[str]) -> dict[str, list[str]]:
-    """pinyin → names, e.g. {"datong": ["大同"], "datongshi": ["大同市"]}.
-
-    Every reading of each character counts (马尾 is mawei as well as mayi, 重庆
-    chongqing as well as zhongqing), up to MAX_SPELLINGS a name. ü is
-    written v (lv), as on a pinyin keyboard; u is accepted too (lu)."""
+def _readings(name: str) -> list[list[str]]:
     # Without its phrase dictionary pypinyin takes 12 MB instead of 57 MB and 0.04 s
     # instead of 0.3 s to load; names get every reading of each character anyway (and
     # the phrase reading of 马尾 is the wrong one). Read by pypinyin when first imported.
@@ -64,10 +59,41 @@ def aliases(names: Iterable[str]) -> dict[str, list[str]]:
     os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
     from pypinyin import Style, pinyin
 
+    return [(pinyin(c, style=Style.NORMAL, heteronym=True, errors="ignore") or [[]])[0] for c in name]
+
+
+# Characters whose usual reading in place names is not the one pypinyin lists first (without
+# its phrase dictionary): 成都 chengdu, 重庆 chongqing, 长沙 changsha, 厦门 xiamen, 乐山 leshan …
+PLACE_READINGS = {"都": "du", "重": "chong", "长": "chang", "厦": "xia", "乐": "le", "单": "shan",
+                  "莘": "shen", "番": "pan", "会": "hui", "蚌": "beng", "六": "lu", "洞": "tong"}
+
+
+def usual_spelling(name: str) -> str:
+    """The usual toneless pinyin of a place name without its administrative suffix, for
+    addresses: 马尾区 → mawei, 大同市 → datong; letters and digits of a non-Han name are
+    kept (lowercased); "" when nothing is left."""
+    core = _ADMIN_SUFFIX.sub("", name) or name
+    out = []
+    for char, readings in zip(core, _readings(core)):
+        if char in PLACE_READINGS:
+            out.append(PLACE_READINGS[char])
+        elif readings and readings[0].isascii() and readings[0].isalpha():
+            out.append(readings[0].lower())
+        elif char.isascii() and char.isalnum():
+            out.append(char.lower())
+    return "".join(out)
+
+
+def aliases(names: Iterable[str]) -> dict[str, list[str]]:
+    """pinyin → names, e.g. {"datong": ["大同"], "datongshi": ["大同市"]}.
+
+    Every reading of each character counts (马尾 is mawei as well as mayi, 重庆
+    chongqing as well as zhongqing), up to MAX_SPELLINGS a name. ü is
+    written v (lv), as on a pinyin keyboard; u is accepted too (lu)."""
     table: dict[str, set[str]] = {}
     for name in names:
         # Each character's usual reading comes first, so the first combination is the usual spelling.
-        readings = [pinyin(c, style=Style.NORMAL, heteronym=True, errors="ignore")[0] for c in name]
+        readings = _readings(name)
         for combo in itertools.islice(itertools.product(*readings), MAX_SPELLINGS):
             spelled = "".join(combo).lower()
             if spelled.isascii() and spelled.isalpha():

@@ -65,6 +65,19 @@ class Place:
         return runs
 
     @property
+    def runs(self) -> list[tuple[tuple[PlacePart, ...], tuple[str, ...]]]:
+        """Like `segments`, with the parts of each run (so that each part can link to its own page)."""
+        runs: list[tuple[tuple[PlacePart, ...], tuple[str, ...]]] = []
+        for part in self.parts:
+            evidence = (part.evidence,) if part.evidence else ()
+            if runs and bool(runs[-1][1]) == bool(evidence):
+                parts, before = runs[-1]
+                runs[-1] = (parts + (part,), before + tuple(e for e in evidence if e not in before))
+            else:
+                runs.append(((part,), evidence))
+        return runs
+
+    @property
     def marked_label(self) -> str:
         """The label with "（推断）" after each inferred run, for text without notes
         (filters, search results, feeds, open data)."""

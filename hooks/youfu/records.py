@@ -97,6 +97,29 @@ Year = Annotated[int, Field(ge=1949, le=2100), AfterValidator(_year_of_practice)
 """The year of a local practice or rule: 1949 at the earliest, next year at the latest
 (a plan may name next year)."""
 
+CHANGE_NOTE_MAX = 200
+_NOTE_MARKUP = re.compile(r"[<>`*#\[\]|_]|\]\(|https?://")
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
+def _change_note(text: str) -> str:
+    if not text.strip():
+        raise ValueError("（更新说明）不能是空的：写一句给读者看的中文，说明改了什么，或者删去这一行")
+    if "\n" in text or "\r" in text:
+        raise ValueError("（更新说明）只能写一行")
+    if _NOTE_MARKUP.search(text):
+        raise ValueError("（更新说明）只能是纯文字：不要用 < > ` * # [ ] | _ 等标记，也不要写网址")
+    if not _HAN_CHAR.search(text):
+        raise ValueError("（更新说明）要用中文写给读者，例如“更正了医院电话”（不要写英文提交说明）")
+    if len(text) > CHANGE_NOTE_MAX:
+        raise ValueError(f"（更新说明）最多 {CHANGE_NOTE_MAX} 个字（现在 {len(text)} 个字）")
+    return _plain(text)
+
+
+ChangeNote = Annotated[str, AfterValidator(_change_note), Field(
+    description="给读者看的更新说明（中文一句话，最多200字，纯文字），页面显示为“最后更新 日期：说明”；不写则只显示日期")]
+"""A note for readers about the last change, in Chinese: shown as 最后更新 DATE：NOTE."""
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 """A stable identifier used in addresses: lowercase a–z, digits and single dashes."""
 

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from . import figures as fig
 from .problems import Problem
-from .records import CERTAINTY_NAMES, Id, Inferences, Period, Record, Sources, Text, convert
+from .records import CERTAINTY_NAMES, ChangeNote, Id, Inferences, Period, Record, Sources, Text, convert
 from .sanitize import check_markdown
 from .yamlio import Loaded, parse_yaml, read_text, split_front_matter
 
@@ -54,6 +54,7 @@ class ReportMeta(Record):
     figures: Annotated[list[fig.Figure], Field(default_factory=list, description="关键数字")]
     inferred: Inferences
     sample: bool = Field(default=False, description="示例数据（并非来自资料）时为 true")
+    change_note: ChangeNote | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

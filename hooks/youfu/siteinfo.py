@@ -18,7 +18,8 @@ from .catalog import Catalog
 @dataclass(frozen=True, kw_only=True)
 class Change:
     date: str  # YYYY-MM-DD
-    subject: str  # the commit's first line
+    subject: str  # the commit's first line (for staff tools; never shown on public pages)
+    time: str = ""  # the commit time, ISO 8601 with its offset (2026-11-27T19:40:08+08:00)
 
 
 HISTORY_LIMIT = 10  # changes shown per page
@@ -35,6 +36,11 @@ class SiteInfo:
     def updated(self, *repo_paths: str) -> str | None:
         """The last change to any of the files."""
         return max((self.history[p][0].date for p in repo_paths if self.history.get(p)), default=None)
+
+    def updated_at(self, *repo_paths: str) -> str | None:
+        """The time of the last change to any of the files (ISO 8601), for feeds and sitemaps."""
+        times = [self.history[p][0] for p in repo_paths if self.history.get(p)]
+        return max((c.time or f"{c.date}T00:00:00Z" for c in times), default=None)
 
     def changes(self, *repo_paths: str) -> list[Change]:
         """Changes to any of the files, newest first, each commit once."""
@@ -79,7 +85,7 @@ def file_history(root: Path, *paths: str) -> dict[str, list[Change]]:
     """Every commit touching each file under `paths`, newest first, from one git call."""
     try:
         out = subprocess.run(
-            ["git", "log", "--format=%x00%cs%x01%s", "--name-only", "--no-renames", "--", *paths],
+            ["git", "log", "--format=%x00%cs%x01%cI%x01%s", "--name-only", "--no-renames", "--", *paths],
             cwd=root, capture_output=True, text=True, timeout=60, check=False,
         )
     except (OSError, subprocess.SubprocessError):
@@ -91,8 +97,9 @@ def file_history(root: Path, *paths: str) -> dict[str, list[Change]]:
         lines = [line for line in block.splitlines() if line.strip()]
         if not lines:
             continue
-        date, _, subject = lines[0].partition("\x01")
-        change = Change(date=date.strip(), subject=subject.strip())
+        date, _, rest = lines[0].partition("\x01")
+        time, _, subject = rest.partition("\x01")
+        change = Change(date=date.strip(), subject=subject.strip(), time=time.strip())
         for name in lines[1:]:
             history.setdefault(name.strip(), []).append(change)
     return history
