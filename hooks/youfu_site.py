@@ -73,6 +73,15 @@ def on_config(config):
     return config
 
 
+def on_files(files, config):
+    # With sitemap.xml no longer a template (on_config), the engine would copy the theme's raw
+    # template into the site as a plain file; only the one youfu generated (with a site URL) stays.
+    theirs = files.get_file_from_path("sitemap.xml")
+    if theirs is not None and not Path(theirs.abs_src_path).resolve().is_relative_to(Path(config.docs_dir).resolve()):
+        files.remove(theirs)
+    return files
+
+
 def on_env(env, config, files):
     # The page template (overrides/main.html) puts the policy first in every page's <head>.
     # A preview allows the engine's inline live-reload script; a build gets the published

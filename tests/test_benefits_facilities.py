@@ -103,39 +103,38 @@ CASES = {
     "unknown service and unknown region key": (
         {"facilities": FACILITY.replace("军人病房", "军人食堂").replace(
             "  curated", "  region: {province: 江苏省, town: 扬州}\n  curated")},
-        ["data/facilities.yml:5: services[2] must be one of 军人优先窗口, 绿色通道, 军人病房, 先诊疗后结算, 一站式结算, "
-         "优抚门诊, 优抚病房, 征兵体检定点, 征兵体检, 优先用血, 惠民医院, 惠民门诊, 部队体检, 驻军饮水卫生, 驻军食品卫生, "
-         "传染病防控协作, 义诊巡诊, 对口支援 or 健康档案 (got \"军人食堂\")",
-         "data/facilities.yml:6: key town is not allowed in region; allowed keys: province, city, county"]),
+        ["data/facilities.yml:5: services[2] 只能是 军人优先窗口、绿色通道、军人病房、先诊疗后结算、一站式结算、"
+         "优抚门诊、优抚病房、征兵体检定点、征兵体检、优先用血、惠民医院、惠民门诊、部队体检、驻军饮水卫生、驻军食品卫生、"
+         "传染病防控协作、义诊巡诊、对口支援、健康档案 之一（现在写的是 \"军人食堂\"）",
+         "data/facilities.yml:6: region 里不能有键 town；可以用的键：province, city, county"]),
     "unknown province": (
         {"facilities": FACILITY.replace("  curated", "  region: {province: 江苏, city: 扬州市}\n  curated")},
-        ["data/facilities.yml:6: region.province must be the full name of a province-level region, like 江苏省 "
-         "(did you mean 江苏省?)"]),
+        ["data/facilities.yml:6: region.province 必须是省级行政区的全称，例如 江苏省（是不是要写 江苏省？）"]),
     "invented-looking phone and impossible date": (
         {"facilities": FACILITY.replace("  curated: 2026-11-22",
                                         "  phone: 电话待查\n  curated: 2026-02-30")},
-        ['data/facilities.yml:6: phone must be digits and dashes only (got "电话待查")',
-         "data/facilities.yml:7: date 2026-02-30 must be a real calendar date (YYYY-MM-DD)"]),
+        ['data/facilities.yml:6: phone 只能有数字和短横线（现在写的是 "电话待查"）',
+         "data/facilities.yml:7: 日期 2026-02-30 不存在：必须是日历上真有的日期（YYYY-MM-DD）"]),
     "dangling references": (
         {"benefits": PACKAGE.replace("groups: [key-entitled]\n      facilities", "groups: [soldier]\n      facilities")
                             .replace("[test-hospital]", "[no-hospital]").replace("bureau: test-city", "bureau: x")},
-        ["data/benefits.yml:2: bureau x must be the id of an entry in data/bureaus.yml",
-         "data/benefits.yml:18: group soldier must be the id of an entry in data/groups.yml",
-         "data/benefits.yml:19: facility no-hospital must be the id of an entry in data/facilities.yml"]),
+        ["data/benefits.yml:2: bureau 写的 x 在 data/bureaus.yml 里找不到：必须是那里已有条目的 id；请核对拼写或先在 data/bureaus.yml 里添加",
+         "data/benefits.yml:18: group 写的 soldier 在 data/groups.yml 里找不到：必须是那里已有条目的 id；请核对拼写或先在 data/groups.yml 里添加",
+         "data/benefits.yml:19: facility 写的 no-hospital 在 data/facilities.yml 里找不到：必须是那里已有条目的 id；请核对拼写或先在 data/facilities.yml 里添加"]),
     "local package without bureau": (
         {"benefits": PACKAGE.replace("  bureau: test-city\n", "")},
         ["data/benefits.yml:1: 地方做法（scope: local）必须写 bureau（所属卫生部门）"]),
     "discount over 100 percent": (
         {"benefits": PACKAGE.replace("rate_percent: 30", "rate_percent: 130")},
-        ["data/benefits.yml:17: items[2].rate_percent must be less than or equal to 100"]),
+        ["data/benefits.yml:17: items[2].rate_percent 不能大于 100（现在写的是 130）"]),
     "blood rule with unknown group and facility": (
         {"blood_rules": BLOOD.replace("[veteran]", "[veterans]").replace("facility: test-hospital", "facility: bank")},
-        ["data/blood_rules.yml:3: facility bank must be the id of an entry in data/facilities.yml",
-         "data/blood_rules.yml:5: group veterans must be the id of an entry in data/groups.yml"]),
+        ["data/blood_rules.yml:3: facility 写的 bank 在 data/facilities.yml 里找不到：必须是那里已有条目的 id；请核对拼写或先在 data/facilities.yml 里添加",
+         "data/blood_rules.yml:5: group 写的 veterans 在 data/groups.yml 里找不到：必须是那里已有条目的 id；请核对拼写或先在 data/groups.yml 里添加"]),
     "group with unknown parent and duplicate id": (
         {"groups": GROUPS.replace("parent: key-entitled", "parent: entitled") + GROUPS.split("- id: key-entitled")[0]},
-        ["data/groups.yml:10: group entitled must be the id of an entry in data/groups.yml",
-         "data/groups.yml:11: id veteran must be unique (already used at line 1)"]),
+        ["data/groups.yml:10: group 写的 entitled 在 data/groups.yml 里找不到：必须是那里已有条目的 id；请核对拼写或先在 data/groups.yml 里添加",
+         "data/groups.yml:11: id veteran 只能用一次（第 1 行已经用过）；请换一个 id"]),
 }
 
 

@@ -83,8 +83,8 @@ def test_broken_data_fails_cleanly_and_leaves_site_untouched(site_copy, tmp_path
     result = build(site_copy, out)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
-    assert re.search(r"data/bureaus\.yml:\d+: level must be one of", result.stderr)
-    assert re.search(r"data/bureaus\.yml:\d+: region is required", result.stderr)
+    assert re.search(r"data/bureaus\.yml:\d+: level 只能是", result.stderr)
+    assert re.search(r"data/bureaus\.yml:\d+: region 必须填写：请补上这一项", result.stderr)
     assert (out / "keep.txt").read_text(encoding="utf-8") == "previous site"
 
 

@@ -24,10 +24,10 @@ def test_validate_broken_data_prints_every_problem(repo):
     result = run("validate", cwd=root)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "data/bureaus.yml:1: region is required",
-        "data/bureaus.yml:1: sources is required",
-        'data/bureaus.yml:3: level must be one of province, city, district or county (got "town")',
-        "3 problems found in the data; nothing was built.",
+        "data/bureaus.yml:1: region 必须填写：请补上这一项",
+        "data/bureaus.yml:1: sources 必须填写：请补上这一项",
+        'data/bureaus.yml:3: level 只能是 province、city、district、county 之一（现在写的是 "town"）',
+        "数据中共有 3 个问题，网站没有生成（3 problems found in the data; nothing was built）。",
     ]
     assert "Traceback" not in result.stderr
 

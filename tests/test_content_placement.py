@@ -159,10 +159,10 @@ def test_a_good_hand_written_page_passes(repo):
 
 @pytest.mark.parametrize("path, text, expected", [
     ("content/guide/new-page.md", GOOD_PAGE.replace("hide: [toc]", "hide: [toc]\ntemplate: redirect.html"),
-     ["content/guide/new-page.md:5: key template is not allowed; allowed keys: title, description, hide"]),
+     ["content/guide/new-page.md:5: 这里不能有键 template；可以用的键：title, description, hide"]),
     ("content/guide/new-page.md", GOOD_PAGE.replace("hide: [toc]", "hide: [sidebar]"),
-     ['content/guide/new-page.md:4: hide[1] must be one of navigation, toc, footer, path, tags or feedback '
-      '(got "sidebar")']),
+     ['content/guide/new-page.md:4: hide[1] 只能是 navigation、toc、footer、path、tags、feedback'
+      ' 之一（现在写的是 "sidebar"）']),
     ("content/guide/new-page.md", "---\n- title\n---\n\n# 新页面\n",
      ["content/guide/new-page.md:2: 页面设置必须是“名称: 值”的形式（可用 title、description、hide）；"
       "请改正 --- 之间的内容"]),
@@ -173,10 +173,10 @@ def test_a_good_hand_written_page_passes(repo):
      ["content/guide/new-page.md:1: 页面开头的 --- 没有配对：页面设置（title 等）要写在两行 --- 之间；"
       "请在设置后面补一行 ---"]),
     ("content/guide/new-page.md", GOOD_PAGE + "\n<script>alert(1)</script>\n",
-     ["content/guide/new-page.md:15: report text must be Markdown without HTML tags"]),
+     ["content/guide/new-page.md:15: 页面正文不能包含 HTML 标签或脚本（第15行的 <script>）；请只用 Markdown"]),
     ("content/guide/new-page.md", "# Page\n\n新页面用 GBK 保存。\n".encode("gbk"),
-     ["content/guide/new-page.md:3: file must be saved as UTF-8 (byte 0xd0 is not UTF-8; was it saved as "
-      "GBK/GB2312? re-save it as UTF-8)"]),
+     ["content/guide/new-page.md:3: 文件必须以 UTF-8 编码保存（字节 0xd0 不是 UTF-8；可能存成了 GBK/GB2312，"
+      "请另存为 UTF-8）"]),
     ("content/guide/Add_Page.md", GOOD_PAGE,
      ['content/guide/Add_Page.md:1: 页面文件名只能用小写字母 a-z、数字和单个连字符，以 .md 结尾'
       '（现在是 "Add_Page.md"）；请改名，如 add-report.md']),
@@ -402,9 +402,10 @@ def test_heading_ids_follow_the_markdown_settings_of_mkdocs_yml():
     assert {k: v for k, v in mine.items() if k != "slugify"} == {k: v for k, v in theirs.items() if k != "slugify"}
     for text in ("第二步：建文件", "Ａ级 医院 2014年", "What's New?"):
         assert mine["slugify"](text, "-") == theirs["slugify"](text, "-")
-    # Worked out by hand: Han kept, punctuation dropped, lower case, duplicates numbered.
+    # Worked out by hand: Han kept, punctuation dropped, lower case, duplicates numbered; no
+    # attr_list (it let contributors set attributes), so "{: #p1 }" makes no id.
     assert anchor_ids("## 第二步：建文件\n\n## Step Two\n\n## Step Two\n\n段落\n{: #p1 }\n") == [
-        "第二步建文件", "step-two", "step-two_1", "p1"]
+        "第二步建文件", "step-two", "step-two_1"]
 
 
 def test_the_real_site_passes_and_every_file_mkdocs_would_build_is_scanned():
@@ -446,7 +447,7 @@ def _data_error(project: Path) -> str:
     path = project / "data/bureaus.yml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "- id: broken\n  name: 甲\n  level: town\n", encoding="utf-8")
-    return f"data/bureaus.yml:{text.count(chr(10)) + 3}: level must be one of"
+    return f"data/bureaus.yml:{text.count(chr(10)) + 3}: level 只能是"
 
 
 def _template_error(project: Path) -> str:

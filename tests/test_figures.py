@@ -42,8 +42,8 @@ def test_subset_equal_to_the_total_is_within():
 def test_subset_over_the_total_is_still_a_discrepancy():
     result = figures.check(figure("x", 100, "项", [part("a", 37, "项"), part("b", 103, "项")], parts_are="some"))
     assert result.status == "mismatch" and result.flagged and result.parts_total == 140
-    assert result.message == ("figure x: the parts listed under 其中 must not add up to more than the value "
-                              "(they add up to 140 项, the value is 100 项)")
+    assert result.message == ("数字 x：“其中”列出的分项加起来不能超过总数"
+                              "（分项合计 140 项，总数是 100 项）；请对照资料核对")
 
 
 def test_subset_in_other_units_is_converted_before_comparing():
@@ -134,8 +134,8 @@ def test_percentage_that_contradicts_its_two_numbers_is_flagged():
     # 001 篇10: 505.45万 of 562.11万 is 89.92%, the source writes 89.43%
     result = ratio(89.43, 505.45, 562.11)
     assert result.status == "mismatch" and result.flagged and result.computed == Decimal("89.92")
-    assert result.message == ("figure rate: the percentage must be top ÷ bottom (that gives 89.92 %, "
-                              "the value is 89.43 %)")
+    assert result.message == ("数字 rate：百分比必须等于 top ÷ bottom（算出来是 89.92 %，"
+                              "写的是 89.43 %）；请对照资料核对")
 
 
 def test_percentage_rounded_or_cut_off_by_the_source_is_accepted():
@@ -154,14 +154,13 @@ def test_approximate_percentage_or_numbers_are_bounds():
 @pytest.mark.parametrize("figs, message", [
     ([figures.Figure(id="rate", what="r", value=50, unit="%",
                      ratio_of=figures.RatioOf(numerator="nobody", denominator="rate"))],
-     "figure rate: ratio_of.numerator must be the id of another figure in this report (nobody is not)"),
+     "数字 rate：ratio_of.numerator 必须是这篇报告里另一个数字的 id（nobody 不是）"),
     ([figures.Figure(id="a", what="a", value=1, unit="人"), figures.Figure(id="b", what="b", value=2, unit="元"),
       figures.Figure(id="rate", what="r", value=50, unit="%", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
-     "figure rate: the numerator (人) and the denominator (元) of ratio_of must be in units that convert into "
-     "each other"),
+     "数字 rate：ratio_of 的分子（人）和分母（元）的单位必须能互相换算"),
     ([figures.Figure(id="a", what="a", value=1, unit="人"), figures.Figure(id="b", what="b", value=2, unit="人"),
       figures.Figure(id="rate", what="r", value=50, unit="人", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
-     "figure rate: ratio_of is only for a percentage, so unit must be % (it is 人)"),
+     "数字 rate：ratio_of 只用于百分比，unit 必须是 %（现在是 人）"),
 ])
 def test_ratio_of_that_cannot_be_followed_is_invalid(figs, message):
     result = figures.check_all(figs)["rate"]
@@ -266,9 +265,9 @@ def problems_for(repo, text: str) -> list[str]:
 
 def test_messages_for_a_subset_over_its_total_and_a_broken_ratio(repo):
     assert problems_for(repo, REPORT) == [
-        f"{P}:12: figure tasks: the parts listed under 其中 must not add up to more than the value (they add up to "
-        f"140 项, the value is 100 项); correct the figure, or explain the source's own inconsistency in discrepancy",
-        f"{P}:22: figure rate: ratio_of.denominator must be the id of another figure in this report (nobody is not)",
+        f"{P}:12: 数字 tasks：“其中”列出的分项加起来不能超过总数（分项合计 "
+        f"140 项，总数是 100 项）；请对照资料核对；请改正数字，或者在 discrepancy 里说明资料本身的不一致",
+        f"{P}:22: 数字 rate：ratio_of.denominator 必须是这篇报告里另一个数字的 id（nobody 不是）",
     ]
 
 
@@ -276,12 +275,12 @@ def test_a_broken_ratio_cannot_be_excused_as_a_source_discrepancy(repo):
     text = REPORT.replace("    parts_are: some\n", "    parts_are: some\n    discrepancy: 原文如此\n").replace(
         "    ratio_of:", "    discrepancy: 原文如此\n    ratio_of:")
     assert problems_for(repo, text) == [
-        f"{P}:24: figure rate: ratio_of.denominator must be the id of another figure in this report (nobody is not)"]
+        f"{P}:24: 数字 rate：ratio_of.denominator 必须是这篇报告里另一个数字的 id（nobody 不是）"]
 
 
 def test_unknown_hedge_and_parts_are_values_are_refused(repo):
     text = REPORT.replace("    parts_are: some\n", "    parts_are: 部分\n    approx: 大约\n")
     assert problems_for(repo, text) == [
-        f"{P}:14: figures[1].parts_are must be one of all or some (got \"部分\")",
-        f"{P}:15: figures[1].approx must be one of 近, 约, 余, 多 or 以上 (got \"大约\")",
+        f"{P}:14: figures[1].parts_are 只能是 all、some 之一（现在写的是 \"部分\"）",
+        f"{P}:15: figures[1].approx 只能是 近、约、余、多、以上 之一（现在写的是 \"大约\"）",
     ]  # figures are checked once the front matter is valid

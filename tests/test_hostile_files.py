@@ -197,7 +197,11 @@ PLAN_YEAR = f"year（年份）不能晚于明年（{YEAR + 1} 年）：计划、
 PRACTICE_YEAR = f"year（年份）不能晚于明年（{YEAR + 1} 年）：这里记的是已经实行或已经计划的做法；请核对年份"
 CONTROL_FIX = "网页和订阅源 feed.xml 都容不下它；请删除它（或删除写出它的转义，如 \\x07、\\u0000）"
 INVISIBLE_FIX = "读者看到的文字会和实际内容不一样；请删除它（可在编辑器里显示不可见字符后删除）"
-TERM_KEYS = "allowed keys: id, term, plain, note, sources, legal"
+# Bounds of the Markdown check (sanitize.MAX_LINE_CHARS, MAX_BRACKETS_PER_PARAGRAPH), written out.
+LONG_LINE = "报告正文的一行最多 20,000 个字符（第23行有 {:,} 个）；请分段"
+BRACKETS = ("报告正文的一段里最多用 500 个方括号 [（第{}行起的这一段更多）：这么多链接或图片的写法无法检查；"
+            "请分段，或删去多余的方括号")
+TERM_KEYS = "可以用的键：id, term, plain, change_note, note, sources, legal"
 
 
 def link(target: str) -> str:
@@ -207,7 +211,7 @@ def link(target: str) -> str:
 
 
 def too_big(size: int) -> str:
-    return f"file must be smaller than 5 MB (it has {size:,} bytes); split it"
+    return f"文件必须小于 5 MB（现在有 {size:,} 字节）；请拆成几个文件"
 
 
 def invisible(code: str, where: str = "") -> str:
@@ -391,7 +395,7 @@ NESTING = [
          [f"{GLOSSARY_F}:4: {DEEP}"]),
     Case("21-levels-by-indentation", {GLOSSARY_F: _block_mappings(21)}, [f"{GLOSSARY_F}:24: {DEEP}"]),
     Case("20-levels-are-allowed", {GLOSSARY_F: _block_mappings(20)},
-         [f"{GLOSSARY_F}:5: note must be text (a mapping found)"]),
+         [f"{GLOSSARY_F}:5: note 必须是文字（现在是「键: 值」的写法）"]),
     Case("alias-inside-its-own-value", {GLOSSARY_F: glossary_with("note: &loop [*loop]")},
          [f"{GLOSSARY_F}:4: {SELF_ALIAS}"]),
     Case("alias-inside-its-own-mapping", {GLOSSARY_F: glossary_with("note: &loop {again: *loop}")},
@@ -535,8 +539,8 @@ CHARACTERS = [
          [f"{GLOSSARY_F}:4: {invisible('U+2029（段落分隔符）', 'note ')}"]),
     Case("lone-surrogate-written-as-an-escape",
          {R: edit(REPORT, "title: 测试市卫生局2014年工作总结", 'title: "测试\\ud800"')},
-         [f"{R}:2: YAML syntax must be valid: found invalid Unicode character escape code "
-          "(while parsing a quoted scalar)"]),
+         [f"{R}:2: YAML 写法有误，请检查这一行的缩进、冒号、引号和括号（found invalid Unicode character escape code "
+          "(while parsing a quoted scalar)）"]),
 ]
 
 # ---------------------------------------------------------------------------
@@ -549,24 +553,24 @@ KEYS = [
          [f"{FACILITIES}:2: {control('U+0000（空字符 NUL）', '键名')}"]),
     Case("nul-in-a-key-as-written",
          {FACILITIES: edit(FACILITY, "  name: 测试市人民医院", "  na\x00me: 测试市人民医院")},
-         [f"{FACILITIES}:2: file must be text (it contains a NUL byte)"]),
+         [f"{FACILITIES}:2: 文件必须是纯文本（这里有空字节（NUL））；请删去它，或用文本编辑器重新保存"]),
     Case("line-break-in-a-key", {GLOSSARY_F: edit(GLOSSARY, "  plain:", '  "pl\\nain":')},
          [f"{GLOSSARY_F}:3: 键名不能换行；请把键名写在一行里"]),
     Case("key-that-is-a-number", {GLOSSARY_F: glossary_with("120: 急救电话")},
-         [f"{GLOSSARY_F}:4: key 120 is not allowed; {TERM_KEYS}"]),
+         [f"{GLOSSARY_F}:4: 这里不能有键 120；{TERM_KEYS}"]),
     Case("key-that-is-null", {GLOSSARY_F: glossary_with("~: 空")},
-         [f'{GLOSSARY_F}:4: key "~" is not allowed; {TERM_KEYS}']),
+         [f'{GLOSSARY_F}:4: 这里不能有键 "~"；{TERM_KEYS}']),
     Case("key-that-is-a-date-in-front-matter", {R: edit(REPORT, "kind: 总结", "kind: 总结\n2014-01-01: 成立")},
-         [f"{R}:6: key 2014-01-01 is not allowed; allowed keys: title, bureau, year, year_inferred, "
-          "year_doubtful, shared_text, kind, topics, sources, figures, inferred, sample"]),
+         [f"{R}:6: 这里不能有键 2014-01-01；可以用的键：title, bureau, year, year_inferred, "
+          "year_doubtful, shared_text, kind, topics, sources, figures, inferred, sample, change_note"]),
     Case("empty-key", {GLOSSARY_F: glossary_with('"": 空')},
-         [f'{GLOSSARY_F}:4: key "" is not allowed; {TERM_KEYS}']),
+         [f'{GLOSSARY_F}:4: 这里不能有键 ""；{TERM_KEYS}']),
     Case("quoted-merge-key", {GLOSSARY_F: glossary_with('"<<": {note: 合并}')},
-         [f'{GLOSSARY_F}:4: key "<<" is not allowed; {TERM_KEYS}']),
+         [f'{GLOSSARY_F}:4: 这里不能有键 "<<"；{TERM_KEYS}']),
     Case("merge-key-with-a-mapping", {GLOSSARY_F: glossary_with("<<: {note: 合并}")},
-         [f"{GLOSSARY_F}:4: merge keys (<<) must not be used; write each key out"]),
+         [f"{GLOSSARY_F}:4: 不能用合并键（<<）；请把每个键直接写出来"]),
     Case("key-of-100000-characters", {GLOSSARY_F: glossary_with("? " + "a" * 100_000 + "\n  : 长")},
-         [f'{GLOSSARY_F}:4: key "{"a" * 39}…" is not allowed; {TERM_KEYS}']),
+         [f'{GLOSSARY_F}:4: 这里不能有键 "{"a" * 39}…"；{TERM_KEYS}']),
 ]
 
 # ---------------------------------------------------------------------------
@@ -664,15 +668,16 @@ BODIES = [
     Case("old-mac-line-endings-in-a-report", {R: edit(REPORT, "kind: 总结", "kind: yes").replace("\n", "\r")},
          [f"{R}:5: {word('kind', 'yes', '是（true）')}"]),
     Case("a-megabyte-of-image-openings", {R: REPORT + "\n" + "![" * 500_000 + "](//evil.example/x.png)\n"},
-         [f"{R}:23: images in report text must be files of this site, not from other websites"]),
+         [f"{R}:23: {BRACKETS.format(23)}", f"{R}:23: {LONG_LINE.format(1_000_023)}"]),
     Case("a-megabyte-of-spaces-before-a-script-address",
          {R: REPORT + "\n[点击](" + " " * 1_000_000 + "javascript:alert(1))\n"},
-         [f"{R}:23: links in report text must not use javascript:, data: or file: addresses"]),
+         [f"{R}:23: {LONG_LINE.format(1_000_025)}"]),
     Case("a-megabyte-of-tag-openings", {R: REPORT + "\n" + "<a" * 500_000 + ">\n"},
-         [f"{R}:23: report text must be Markdown without HTML tags"]),
-    Case("a-megabyte-first-paragraph-of-brackets", {R: REPORT.replace("测试正文。", "[" * 1_000_000)}, []),
+         [f"{R}:23: {LONG_LINE.format(1_000_001)}"]),
+    Case("a-megabyte-first-paragraph-of-brackets", {R: REPORT.replace("测试正文。", "[" * 1_000_000)},
+         [f"{R}:21: {BRACKETS.format(21)}", f"{R}:21: 报告正文的一行最多 20,000 个字符（第21行有 1,000,000 个）；请分段"]),
     Case("four-megabytes-of-front-matter-never-closed", {R: REPORT.replace("---\n\n## 背景", "x: y\n" * 700_000)},
-         [f"{R}:1: front matter must end with a line of --- (the --- on line 1 is never closed)"]),
+         [f"{R}:1: 开头的信息（front matter）必须以一行 --- 结束（第 1 行的 --- 没有对应的结束行）"]),
 ]
 
 CASES = [*FILES, *NESTING, *NUMBERS, *WORDS, *CHARACTERS, *KEYS, *LENGTHS, *DATES, *CYCLES, *BODIES]
@@ -720,8 +725,8 @@ def check_output(result: subprocess.CompletedProcess, expected: list[str]) -> No
         return
     count = len(expected)
     assert result.returncode == 1, output[-3000:]
-    assert result.stderr.splitlines() == [*expected, f"{count} problem{'s' if count != 1 else ''} found in the "
-                                                     "data; nothing was built."]
+    assert result.stderr.splitlines() == [*expected, f"数据中共有 {count} 个问题，网站没有生成（{count} problem{'s' if count != 1 else ''} "
+                                                     "found in the data; nothing was built）。"]
     for line in expected:
         assert not _PYDANTIC.search(line), line
 
@@ -853,7 +858,7 @@ def test_hostile_real_data_stops_the_build_before_it_writes(site_copy, tmp_path,
     assert result.returncode != 0
     assert "Traceback" not in result.stdout + result.stderr
     assert re.search(rf"^ERROR\s+-\s+{re.escape(expected)}$", result.stderr, re.MULTILINE), result.stderr[-3000:]
-    assert "1 problem found in the data; nothing was built." in result.stderr
+    assert "数据中共有 1 个问题，网站没有生成（1 problem found in the data; nothing was built）。" in result.stderr
     assert _snapshot(out) == before
 
 

@@ -49,41 +49,41 @@ def test_good_report_loads_with_checked_figure(repo):
 P = "content/reports/test-city/2014-zongjie.md"
 
 CASES = {
-    "no front matter": ("## 只有正文\n", [f"{P}:1: report must start with front matter between two lines of ---"]),
+    "no front matter": ("## 只有正文\n", [f"{P}:1: 报告必须以两行 --- 之间的开头信息（front matter）开始"]),
     "unknown bureau and wrong folder": (
         GOOD.replace("bureau: test-city", "bureau: nowhere"),
-        [f"{P}:3: bureau nowhere must be the id of an entry in data/bureaus.yml",
-         f"{P}:3: report must be in the folder content/reports/nowhere/ of its bureau"]),
+        [f"{P}:3: bureau 写的 nowhere 在 data/bureaus.yml 里找不到：必须是那里已有条目的 id；请核对拼写或先在 data/bureaus.yml 里添加",
+         f"{P}:3: 报告必须放在它所属部门的文件夹 content/reports/nowhere/ 里"]),
     "year as text, unknown topic, unknown kind": (
         GOOD.replace("year: 2014", 'year: "2014年"').replace("kind: 总结", "kind: 总节")
             .replace("[征兵体检]", "[征兵体检, 养老]"),
-        [f"{P}:4: year must be a whole number (text found)",
-         f"{P}:5: kind must be one of 总结, 计划, 汇报, 述职报告, 实施方案, 半年总结 or 工作要点 (got \"总节\")",
-         f"{P}:6: topics[2] must be one of 征兵体检, 优抚医疗, 绿色通道, 献血用血, 国防教育, 走访慰问, 退役安置, "
-         f"军民共建, 对口支援, 新农合, 惠民医疗, 纠风, 医疗服务, 公共卫生, 卫生改革, 基层卫生, 人才培训 or 卫生监督 "
-         f"(got \"养老\")"]),
+        [f"{P}:4: year 必须是整数（现在是文字）",
+         f"{P}:5: kind 只能是 总结、计划、汇报、述职报告、实施方案、半年总结、工作要点 之一（现在写的是 \"总节\"）",
+         f"{P}:6: topics[2] 只能是 征兵体检、优抚医疗、绿色通道、献血用血、国防教育、走访慰问、退役安置、"
+         f"军民共建、对口支援、新农合、惠民医疗、纠风、医疗服务、公共卫生、卫生改革、基层卫生、人才培训、卫生监督"
+         " 之一（现在写的是 \"养老\"）"]),
     "total that does not add up": (
         GOOD.replace("value: 1.5", "value: 2.5"),
-        [f"{P}:12: figure subsidy: parts must add up to the value (they add up to 1.5 万元, the value is 2.5 万元); "
-         f"correct the figure, or explain the source's own inconsistency in discrepancy"]),
+        [f"{P}:12: 数字 subsidy：分项加起来必须等于总数（分项合计 1.5 万元，总数是 2.5 万元）；"
+         f"请对照资料核对，资料本身不一致就写 note 说明；请改正数字，或者在 discrepancy 里说明资料本身的不一致"]),
     "wrong unit": (
         GOOD.replace("unit: 万元\n    parts", "unit: 万斤\n    parts"),
-        [f"{P}:13: figures[1].unit must be one of 元, 万元, 亿元, 人, 万人, 人次, 万人次, 个, 家, 所, 次, 项, 张, 台, "
-         f"件, 名, 户, 批, 场, 天, 支, 辆, 套, 床, 篇, 期, 份, 名次, 平方米, 公里, % or 万册 (got \"万斤\")"]),
+        [f"{P}:13: figures[1].unit 只能是 元、万元、亿元、人、万人、人次、万人次、个、家、所、次、项、张、台、"
+         f"件、名、户、批、场、天、支、辆、套、床、篇、期、份、名次、平方米、公里、%、万册 之一（现在写的是 \"万斤\"）"]),
     "part in a unit that does not convert": (
         GOOD.replace("{what: 第一年, value: 5000, unit: 元}", "{what: 第一年, value: 5000, unit: 人}"),
-        [f"{P}:15: figure subsidy: part 第一年 is in 人, which must convert to the total's unit 万元; correct "
-         f"the figure, or explain the source's own inconsistency in discrepancy"]),
+        [f"{P}:15: 数字 subsidy：分项 第一年 的单位 人 必须能换算成总数的单位 万元；请核对单位；请改正数字，"
+         f"或者在 discrepancy 里说明资料本身的不一致"]),
     "html and a second title in the body": (
         GOOD + "\n# 另一个标题\n\n<script>alert(1)</script>\n",
-        [f"{P}:23: report text must not have a # title (the title comes from front matter; use ## )",
+        [f"{P}:23: 报告正文不能有 # 一级标题（标题写在开头信息的 title 里）；小标题请用 ##",
          f"{P}:25: 报告正文不能包含 HTML 标签或脚本（第25行的 <script>）；请只用 Markdown"]),
     "inferred year without a year": (
         GOOD.replace("year: 2014", "year: null\nyear_inferred: 文中提到十八大"),
-        [f"{P}:5: year_inferred must go with a year (write the inferred year in year)"]),
+        [f"{P}:5: year_inferred（推断年份的依据）必须和 year 一起写：把推断的年份填在 year"]),
     "broken front matter yaml": (
         GOOD.replace("kind: 总结", "kind: [总结"),
-        [f"{P}:6: YAML syntax must be valid: expected ',' or ']', but got ':' (while parsing a flow sequence)"]),
+        [f"{P}:6: YAML 写法有误，请检查这一行的缩进、冒号、引号和括号（expected ',' or ']', but got ':' (while parsing a flow sequence)）"]),
 }
 
 

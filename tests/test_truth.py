@@ -444,7 +444,7 @@ OK_CLAIM = "  claim: {kind: report, period: {certainty: unknown}}\n"
 REFUSALS = {
     "plan without a period": (
         {"data/benefits.yml": _package("  claim: {kind: plan}\n")},
-        ["data/benefits.yml:3: claim.period is required"]),
+        ["data/benefits.yml:3: claim.period 必须填写：请补上这一项"]),
     "inferred year without evidence": (
         {"data/benefits.yml": _package("  claim: {kind: report, period: {year: 2005, certainty: inferred}}\n")},
         ["data/benefits.yml:3: claim.period certainty 为 inferred（推断）时必须写 evidence，说明依据"]),
@@ -460,14 +460,14 @@ REFUSALS = {
         ["data/benefits.yml:3: claim kind 为 campaign（限期活动）时 period 必须写 start 和 end（起止日期）"]),
     "inferred place without evidence": (
         {"data/bureaus.yml": BUREAUS_YML + "  inferred: [{field: region.city}]\n"},
-        ["data/bureaus.yml:7: inferred[1].evidence is required"]),
+        ["data/bureaus.yml:7: inferred[1].evidence 必须填写：请补上这一项"]),
     "inference for a value that is not there": (
         {"data/bureaus.yml": BUREAUS_YML + "  inferred: [{field: region.county, evidence: 文中写到某县}]\n"},
         ["data/bureaus.yml:7: inferred 中的 field 写的是 region.county，但这条记录没有这个字段或它是空的；"
          "只能为记录里实际写了的值说明推断依据（字段名如 region.city、name、year）"]),
     "facility without a status": (
         {"data/facilities.yml": _facility(OK_CLAIM)},
-        ["data/facilities.yml:1: status is required"]),
+        ["data/facilities.yml:1: status 必须填写：请补上这一项"]),
     "facility status without the sentence it comes from": (
         {"data/facilities.yml": _facility(OK_CLAIM + "  status: in_use\n")},
         ["data/facilities.yml:1: status 为 in_use（在用）时必须写 status_note，说明资料的哪句话写了这个状态；"
@@ -478,8 +478,8 @@ REFUSALS = {
          "才在 checks 里写明日期、方式（method）、核实人（by）、向谁核实（contact）和结果（result）"]),
     "a check without who was asked and what they said": (
         {"data/facilities.yml": _facility(OK_CLAIM + "  status: unknown\n  checks: [{on: 2026-11-01, method: phone}]\n")},
-        ["data/facilities.yml:9: checks[1].by is required", "data/facilities.yml:9: checks[1].contact is required",
-         "data/facilities.yml:9: checks[1].result is required"]),
+        ["data/facilities.yml:9: checks[1].by 必须填写：请补上这一项", "data/facilities.yml:9: checks[1].contact 必须填写：请补上这一项",
+         "data/facilities.yml:9: checks[1].result 必须填写：请补上这一项"]),
     "a check dated in the future": (
         {"data/facilities.yml": _facility(OK_CLAIM + "  status: unknown\n  checks: [{on: 2999-01-01, method: phone, "
                                           "by: 区卫生健康局办公室, contact: 医院医务科, result: 窗口仍在}]\n")},

@@ -224,8 +224,8 @@ def _check_ids(catalog: Catalog) -> Iterator[Problem]:
         for n, item in enumerate(package.items):
             line = catalog.packages.line(pk, "items", n, "id")
             if item.id in first_item:
-                yield catalog.packages.problem(pk, ("items", n, "id"), f"item id {item.id} must be unique in the "
-                                               f"package (already used at line {first_item[item.id]})")
+                yield catalog.packages.problem(pk, ("items", n, "id"), f"items 的 id {item.id} 在同一套优待里只能用一次（第 {first_item[item.id]} 行已经用过）；"
+                                               f"请换一个 id")
             first_item.setdefault(item.id, line)
             for i, group in enumerate(item.groups):
                 yield from check(catalog.packages, pk, ("items", n, "groups", i), "group", group)
@@ -243,7 +243,7 @@ def _check_ids(catalog: Catalog) -> Iterator[Problem]:
 
 
 def _unknown(what: str, value: str, where: str) -> str:
-    return f"{what} {value} must be the id of an entry in {where}"
+    return f"{what} 写的 {value} 在 {where} 里找不到：必须是那里已有条目的 id；请核对拼写或先在 {where} 里添加"
 
 
 def _cited_records(catalog: Catalog) -> Iterable[Cited]:
@@ -274,10 +274,10 @@ def _check_citations(catalog: Catalog, cited: Iterable[Cited]) -> Iterator[Probl
             doc = known.get(ref.file)
             if doc is None:
                 if not catalog.sources.failed:  # else the broken entry may be the one meant
-                    yield problem(("sources", index, "file"), f"source file {ref.file} must be listed in {sources.FILE}")
+                    yield problem(("sources", index, "file"), f"资料文件 {ref.file} 必须先登记在 {sources.FILE} 里；请核对文件名")
             elif ref.part not in doc.parts:
                 yield problem(("sources", index, "part"),
-                              f"part {ref.part} must be one of the parts of {ref.file}: {', '.join(doc.parts)}")
+                              f"part 写的 {ref.part} 不是 {ref.file} 里的一篇：只能是 {'、'.join(doc.parts)} 之一")
 
 
 def check_group_cycles(groups: Dataset[benefits.Group]) -> Iterator[Problem]:

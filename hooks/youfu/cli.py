@@ -51,7 +51,7 @@ def write_schemas(root: Path, check: bool) -> int:
             if not check:
                 path.write_text(text, encoding="utf-8")
     if check and stale:
-        print("\n".join(f"{p}:1: schema must match the data models (run: youfu schemas)" for p in stale),
+        print("\n".join(f"{p}:1: 编辑器用的 JSON Schema 必须和数据模型一致；请运行 youfu schemas 重新生成" for p in stale),
               file=sys.stderr)
         return 1
     print(f"{len(DATASETS)} 个 JSON Schema {'已是最新' if not stale else '已更新'}（{SCHEMA_DIR}/）")

@@ -69,7 +69,7 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
     if not os.path.lexists(path):  # a dangling or looping link exists: read_text says what is wrong with it
         dataset.readable = not required
         if required:
-            return dataset, [Problem(path=relative, line=1, message="file must exist (it is part of the data)")]
+            return dataset, [Problem(path=relative, line=1, message="缺少这个文件：它是网站数据的一部分，请恢复它")]
         return dataset, []
     real_folder.cache_clear()  # folders may have been replaced by links since the last reading
     text, problems = read_text(path, relative, root)
@@ -84,11 +84,11 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
     if loaded.value is None:
         dataset.readable = False
         return dataset, problems + [Problem(path=relative, line=1,
-                                            message="file must hold a YAML list of entries (it is empty; write [] for none)")]
+                                            message="文件必须是一个 YAML 列表（现在是空的；没有条目就写 []）")]
     if not isinstance(loaded.value, list):
         dataset.readable = False
         return dataset, problems + [Problem(path=relative, line=loaded.line_of(()),
-                                            message="file must hold a YAML list of entries, each starting with '- '")]
+                                            message="文件必须是一个 YAML 列表，每一条以“- ”开头")]
     first_line: dict[str, int] = {}
     for index, raw in enumerate(loaded.value):
         if len(problems) >= MAX_PROBLEMS:
@@ -109,7 +109,7 @@ def load_list(root: Path, relative: str, model: type[R], *, required: bool = Tru
         line = loaded.line_of((index, "id"))
         if record_id in first_line:
             problems.append(Problem(path=relative, line=line,
-                                    message=f"id {record_id} must be unique (already used at line {first_line[record_id]})"))
+                                    message=f"id {record_id} 只能用一次（第 {first_line[record_id]} 行已经用过）；请换一个 id"))
             continue
         first_line[record_id] = line
         dataset.records.append(record)

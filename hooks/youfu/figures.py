@@ -169,8 +169,8 @@ def check(figure: Figure, others: Mapping[str, Figure] | None = None) -> FigureC
     for index, part in enumerate(figure.parts):
         if not convertible(part.unit, figure.unit):
             return FigureCheck(status="unit", at=("parts", index, "unit"), message=(
-                f"figure {figure.id}: part {part.what} is in {part.unit}, which must convert to "
-                f"the total's unit {figure.unit}"))
+                f"数字 {figure.id}：分项 {part.what} 的单位 {part.unit} 必须能换算成总数的单位 {figure.unit}；"
+                f"请核对单位"))
     if any(p.value is None for p in figure.parts):
         return FigureCheck(status="incomplete")
     total = sum((convert(p.value, p.unit, figure.unit) for p in figure.parts), Decimal(0))
@@ -185,15 +185,15 @@ def check(figure: Figure, others: Mapping[str, Figure] | None = None) -> FigureC
     if figure.parts_are == "some":
         if low - tolerance > stated_high:
             return FigureCheck(status="mismatch", **found, message=(
-                f"figure {figure.id}: the parts listed under 其中 must not add up to more than the value "
-                f"(they add up to {_fmt(total)} {figure.unit}, the value is {_fmt(stated)} {figure.unit})"))
+                f"数字 {figure.id}：“其中”列出的分项加起来不能超过总数"
+                f"（分项合计 {_fmt(total)} {figure.unit}，总数是 {_fmt(stated)} {figure.unit}）；请对照资料核对"))
         if high - tolerance <= stated_low:
             return FigureCheck(status="within", **found)
         return FigureCheck(status="approx", **found)
     if low - tolerance > stated_high or high + tolerance < stated_low:
         return FigureCheck(status="mismatch", **found, message=(
-            f"figure {figure.id}: parts must add up to the value (they add up to {_fmt(total)} {figure.unit}, "
-            f"the value is {_fmt(stated)} {figure.unit})"))
+            f"数字 {figure.id}：分项加起来必须等于总数（分项合计 {_fmt(total)} {figure.unit}，"
+            f"总数是 {_fmt(stated)} {figure.unit}）；请对照资料核对，资料本身不一致就写 note 说明"))
     return FigureCheck(status="ok" if exact else "approx", **found)
 
 
@@ -202,27 +202,27 @@ def _check_ratio(figure: Figure, others: Mapping[str, Figure]) -> FigureCheck:
     assert ref is not None
     if figure.unit != "%":
         return FigureCheck(status="invalid", at=("unit",), message=(
-            f"figure {figure.id}: ratio_of is only for a percentage, so unit must be % (it is {figure.unit})"))
+            f"数字 {figure.id}：ratio_of 只用于百分比，unit 必须是 %（现在是 {figure.unit}）"))
     if figure.parts:
         return FigureCheck(status="invalid", at=("parts",), message=(
-            f"figure {figure.id}: a percentage with ratio_of must not also list parts"))
+            f"数字 {figure.id}：写了 ratio_of 的百分比不能再列 parts；请删去其一"))
     found: dict[str, Figure] = {}
     for role in ("numerator", "denominator"):
         other_id = getattr(ref, role)
         other = others.get(other_id)
         if other is None or other_id == figure.id:
             return FigureCheck(status="invalid", at=("ratio_of", role), message=(
-                f"figure {figure.id}: ratio_of.{role} must be the id of another figure in this report "
-                f"({other_id} is not)"))
+                f"数字 {figure.id}：ratio_of.{role} 必须是这篇报告里另一个数字的 id"
+                f"（{other_id} 不是）"))
         found[role] = other
     top, bottom = found["numerator"], found["denominator"]
     if not convertible(top.unit, bottom.unit):
         return FigureCheck(status="invalid", at=("ratio_of", "denominator"), message=(
-            f"figure {figure.id}: the numerator ({top.unit}) and the denominator ({bottom.unit}) of ratio_of "
-            f"must be in units that convert into each other"))
+            f"数字 {figure.id}：ratio_of 的分子（{top.unit}）和分母（{bottom.unit}）"
+            f"的单位必须能互相换算"))
     if bottom.value <= 0 or top.value < 0:
         return FigureCheck(status="invalid", at=("ratio_of", "denominator"), message=(
-            f"figure {figure.id}: ratio_of needs a denominator above 0 and a numerator of 0 or more"))
+            f"数字 {figure.id}：ratio_of 的分母必须大于 0，分子不能小于 0"))
     hundred = Decimal(100)
     computed = convert(top.value, top.unit, bottom.unit) / Decimal(str(bottom.value)) * hundred
     top_low, top_high = bounds(top.value, top.unit, top.approx, bottom.unit)
@@ -238,8 +238,8 @@ def _check_ratio(figure: Figure, others: Mapping[str, Figure]) -> FigureCheck:
     found_checked = dict(computed=shown, numerator=top, denominator=bottom)
     if low - tolerance > stated_high or high + tolerance < stated_low:
         return FigureCheck(status="mismatch", **found_checked, message=(
-            f"figure {figure.id}: the percentage must be {top.id} ÷ {bottom.id} (that gives {_fmt(shown)} %, "
-            f"the value is {_fmt(stated)} %)"))
+            f"数字 {figure.id}：百分比必须等于 {top.id} ÷ {bottom.id}（算出来是 {_fmt(shown)} %，"
+            f"写的是 {_fmt(stated)} %）；请对照资料核对"))
     exact = figure.approx is None and top.approx is None and bottom.approx is None
     return FigureCheck(status="ok" if exact else "approx", **found_checked)
 

@@ -19,7 +19,7 @@ _ALIASES = re.compile(r'data-yf-aliases="([^"]*)"')
 _LEXICON = re.compile(r'data-yf-lexicon="([^"]*)"')
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*)</article>", re.S)
 _AFTER = re.compile(rf'<div class="{AFTER}"')
-_FIELDS = {"kind", "bureau", "year", "doc_kind", "topics", "region", "sub"}
+_FIELDS = {"kind", "bureau", "year", "doc_kind", "topics", "region", "sub", "weight"}
 
 
 def documents(site: Path) -> tuple[list[search.SearchDoc], dict[str, list[str]], vocab.Lexicon]:

@@ -28,5 +28,5 @@ class DataError(Exception):
     def report(self) -> str:
         count = len(self.problems)
         lines = [str(p) for p in self.problems]
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found in the data; nothing was built.")
+        lines.append(f"数据中共有 {count} 个问题，网站没有生成（{count} problem{'s' if count != 1 else ''} found in the data; nothing was built）。")
         return "\n".join(lines)

@@ -31,9 +31,9 @@ _MARKUP = re.compile(r"[<>]")
 
 def _plain(text: str) -> str:
     if _MARKUP.search(text):
-        raise ValueError("must be plain text without < or > (no HTML; write titles in 《》)")
+        raise ValueError("只能是纯文字，不能有 < 或 >（不能写 HTML；书名请用《》）")
     if text != text.strip():
-        raise ValueError("must not start or end with spaces")
+        raise ValueError("开头和结尾不能有空格，请删去")
     return text
 
 
@@ -166,8 +166,8 @@ PROVINCES = (
 def _province(name: str) -> str:
     if name not in PROVINCES:
         close = difflib.get_close_matches(name, PROVINCES, n=1, cutoff=0.75)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ValueError(f"must be the full name of a province-level region, like 江苏省{hint}")
+        hint = f"（是不是要写 {close[0]}？）" if close else ""
+        raise ValueError(f"必须是省级行政区的全称，例如 江苏省{hint}")
     return name
 
 
@@ -317,7 +317,7 @@ def convert(model: type[M], value: Any, loaded: Loaded, at: tuple, shown: str) -
     if not isinstance(value, dict):
         line = loaded.line_of(at)
         return None, [Problem(path=shown, line=line,
-                              message=f"each entry must be a mapping of keys ({_kind_of(value)} found)")]
+                              message=f"每一条都必须是「键: 值」的写法（现在是{_kind_of(value)}）")]
     try:
         return model.model_validate(value), []
     except ValidationError as err:
@@ -340,12 +340,13 @@ def convert(model: type[M], value: Any, loaded: Loaded, at: tuple, shown: str) -
 
 
 def _kind_of(value: Any) -> str:
+    """What a value is, in Chinese, for "（现在是…）"."""
     if value is None:
-        return "nothing"
+        return "空的"
     import datetime as dt
 
-    return {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list",
-            dict: "a mapping", dt.date: "a date", dt.datetime: "a date and time"}.get(type(value), "another kind of value")
+    return {str: "文字", int: "数字", float: "数字", bool: "是/否（true/false）", list: "列表",
+            dict: "「键: 值」的写法", dt.date: "日期", dt.datetime: "日期加时间"}.get(type(value), "别的类型的值")
 
 
 def _name(loc: tuple) -> str:
@@ -388,18 +389,26 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 _EXPECTED = {
-    "string_type": "must be text",
-    "int_type": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_type": "must be a number",
-    "bool_type": "must be true or false",
-    "list_type": "must be a list",
-    "dict_type": "must be a mapping of keys",
-    "model_type": "must be a mapping of keys",
-    "model_attributes_type": "must be a mapping of keys",
-    "date_type": "must be a date written YYYY-MM-DD",
-    "none_required": "must be empty (null)",
+    "string_type": "必须是文字",
+    "int_type": "必须是整数",
+    "int_from_float": "必须是整数",
+    "float_type": "必须是数字",
+    "bool_type": "只能写 true（是）或 false（否）",
+    "list_type": "必须是列表（每项一行，以 - 开头）",
+    "dict_type": "必须是「键: 值」的写法",
+    "model_type": "必须是「键: 值」的写法",
+    "model_attributes_type": "必须是「键: 值」的写法",
+    "date_type": "必须是日期，写成 YYYY-MM-DD",
+    "none_required": "必须留空（null）",
 }
+
+_COMPARE = {"greater_than_equal": ("ge", "不能小于"), "less_than_equal": ("le", "不能大于"),
+            "greater_than": ("gt", "必须大于"), "less_than": ("lt", "必须小于")}
+
+
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" → "a、b、c"."""
+    return "、".join(part.strip().strip("'") for part in re.split(r",| or ", expected) if part.strip())
 
 
 def _clean(loc: tuple) -> tuple:
@@ -476,7 +485,7 @@ def _rephrase(model: type[BaseModel], error: dict, loc: tuple, word: str | None 
         if hint:
             return f"{name} {hint}"
     if kind == "missing":
-        return f"{name} is required"
+        return f"{name} 必须填写：请补上这一项"
     if kind == "extra_forbidden" and loc and loc[-1] == "last_verified":
         return ("last_verified 已停用：从资料整理的日期写在 curated；只有真正向机构核实过，才在 checks 里写明日期、"
                 "方式（method）、核实人（by）、向谁核实（contact）和结果（result）")
@@ -485,39 +494,42 @@ def _rephrase(model: type[BaseModel], error: dict, loc: tuple, word: str | None 
         key = str(loc[-1]) if loc else "?"
         hint = difflib.get_close_matches(key, allowed, n=1) if len(key) <= 100 else []
         key = show_key(key)
-        suggestion = f" (did you mean {hint[0]}?)" if hint else ""
-        where = _name(loc[:-1])
-        return (f"key {key} is not allowed{' in ' + where if loc[:-1] else ''}{suggestion}; "
-                f"allowed keys: {', '.join(allowed)}")
+        suggestion = f"（是不是要写 {hint[0]}？）" if hint else ""
+        where = f"{_name(loc[:-1])} 里" if loc[:-1] else "这里"
+        return f"{where}不能有键 {key}{suggestion}；可以用的键：{', '.join(allowed)}"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"{name} must be one of {expected.replace(chr(39), '')} (got {_show(value)})"
+        return f"{name} 只能是 {_choices(expected)} 之一（现在写的是 {_show(value)}）"
     if kind == "string_pattern_mismatch":
         if name.endswith("file"):
-            return f"{name} must name a source file like 001_89d13becceec202a.txt (got {_show(value)})"
+            return f"{name} 必须是资料文件名，例如 001_89d13becceec202a.txt（现在写的是 {_show(value)}）"
         if name.endswith("phone"):
-            return f"{name} must be digits and dashes only (got {_show(value)})"
-        return f"{name} must use only lowercase letters a-z, digits and single dashes (got {_show(value)})"
+            return f"{name} 只能有数字和短横线（现在写的是 {_show(value)}）"
+        return f"{name} 只能用小写字母 a-z、数字和单个短横线（现在写的是 {_show(value)}）"
     if kind in {"string_too_short"}:
-        return f"{name} must not be empty"
+        return f"{name} 不能是空的"
     if kind == "too_short":
-        return f"{name} must list at least {error.get('ctx', {}).get('min_length', 1)} item"
+        return f"{name} 至少要列 {error.get('ctx', {}).get('min_length', 1)} 项"
     if kind == "string_too_long":
-        return f"{name} must be at most {error.get('ctx', {}).get('max_length')} characters"
+        return f"{name} 最多 {error.get('ctx', {}).get('max_length')} 个字符，请缩短"
     if kind in {"value_error", "assertion_error"}:
         reason = str(error.get("ctx", {}).get("error", error["msg"]))
         return f"{name} {reason}" if loc else reason
-    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        return f"{name} {error['msg'].replace('Input should be', 'must be')}"
+    if kind in _COMPARE:
+        key, words = _COMPARE[kind]
+        limit = error.get("ctx", {}).get(key)
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        return f"{name} {words} {limit}（现在写的是 {_show(value)}）"
     if kind == "date_type" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return f"{name} must be a date written YYYY-MM-DD without quotes (got \"{value}\")"
+        return f"{name} 必须是日期，写成 YYYY-MM-DD，不加引号（现在写的是 \"{value}\"）"
     if kind == "string_type" and name.endswith("phone") and isinstance(value, int):
-        return f'{name} must be written in quotes when it is only digits (write "{value}")'
+        return f'{name} 只有数字时要加引号，请写成 "{value}"'
     if kind in _EXPECTED:
-        return f"{name} {_EXPECTED[kind]} ({_kind_of(value)} found)"
+        return f"{name} {_EXPECTED[kind]}（现在是{_kind_of(value)}）"
     if kind.startswith("date"):
-        return f"{name} must be a date written YYYY-MM-DD (got {_show(value)})"
-    return f"{name} {error['msg'].replace('Input should be', 'must be')}"
+        return f"{name} 必须是日期，写成 YYYY-MM-DD（现在写的是 {_show(value)}）"
+    return f"{name} 不符合要求（{error['msg']}），请对照编辑指南修改"
 
 
 def _show(value: Any) -> str:

@@ -164,10 +164,10 @@ def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, 
     front, body, body_line = split_front_matter(text)
     if front is None:
         if text.startswith("---"):
-            return None, [Problem(path=shown, line=1, message="front matter must end with a line of --- "
-                                                               "(the --- on line 1 is never closed)")]
+            return None, [Problem(path=shown, line=1, message="开头的信息（front matter）必须以一行 --- 结束"
+                                                               "（第 1 行的 --- 没有对应的结束行）")]
         return None, [Problem(path=shown, line=1,
-                              message="report must start with front matter between two lines of ---")]
+                              message="报告必须以两行 --- 之间的开头信息（front matter）开始")]
     loaded, problems = parse_yaml(front, shown, first_line=2)
     if loaded is None:
         return None, problems
@@ -175,7 +175,7 @@ def _load_one(root: Path, path: Path, found: ReportSet) -> tuple[Report | None, 
         loaded.value = {}
     if not isinstance(loaded.value, dict):
         return None, problems + [Problem(path=shown, line=2, message=(
-            f"front matter must be a mapping of keys ({'a list' if isinstance(loaded.value, list) else 'a single value'} found)"))]
+            f"开头信息（front matter）必须是「键: 值」的写法（现在是{'列表' if isinstance(loaded.value, list) else '单个值'}）"))]
     meta, more = convert(ReportMeta, loaded.value, loaded, (), shown)
     problems += more
     problems += list(check_body(body, body_line, shown))
@@ -246,7 +246,7 @@ def check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
     for number, line in enumerate(body.splitlines(), start=first_line):
         if _H1.match(line):
             yield Problem(path=shown, line=number,
-                          message="report text must not have a # title (the title comes from front matter; use ## )")
+                          message="报告正文不能有 # 一级标题（标题写在开头信息的 title 里）；小标题请用 ##")
 
 
 def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]:
@@ -258,10 +258,10 @@ def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]
     folder = report.src_uri.split("/")[1] if report.src_uri.count("/") >= 2 else ""
     if folder != meta.bureau:
         yield Problem(path=shown, line=at("bureau"),
-                      message=f"report must be in the folder content/reports/{meta.bureau}/ of its bureau")
+                      message=f"报告必须放在它所属部门的文件夹 content/reports/{meta.bureau}/ 里")
     if meta.year_inferred and meta.year is None:
         yield Problem(path=shown, line=at("year_inferred"),
-                      message="year_inferred must go with a year (write the inferred year in year)")
+                      message="year_inferred（推断年份的依据）必须和 year 一起写：把推断的年份填在 year")
     if meta.year_doubtful and meta.year is None:
         yield Problem(path=shown, line=at("year_doubtful"),
                       message="year_doubtful（年份存疑的理由）必须和 year 一起写：把原文写的年份填在 year")
@@ -286,7 +286,7 @@ def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]
     for index, figure in enumerate(meta.figures):
         if figure.id in seen:
             yield Problem(path=shown, line=at("figures", index, "id"),
-                          message=f"figure id {figure.id} must be unique in the report (already used at line {seen[figure.id]})")
+                          message=f"数字的 id {figure.id} 在一篇报告里只能用一次（第 {seen[figure.id]} 行已经用过）；请换一个 id")
         seen.setdefault(figure.id, at("figures", index, "id"))
         result = report.checks[figure.id]
         where = ("figures", index, *(result.at or ("value",)))
@@ -294,8 +294,7 @@ def _check_meta(report: Report, shown: str, loaded: Loaded) -> Iterator[Problem]
             yield Problem(path=shown, line=at(*where), message=result.message)
         elif result.flagged and not figure.discrepancy:
             yield Problem(path=shown, line=at(*where),
-                          message=result.message + "; correct the figure, or explain the source's own "
-                                                   "inconsistency in discrepancy")
+                          message=result.message + "；请改正数字，或者在 discrepancy 里说明资料本身的不一致")
 
 
 def _check_year(meta: ReportMeta, line: int, shown: str) -> Iterator[Problem]:

@@ -148,8 +148,8 @@ def read_text(path: Path, shown: str, root: Path | None = None) -> tuple[str | N
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         return None, [Problem(path=shown, line=line,
-                              message=f"file must be saved as UTF-8 (byte 0x{raw[err.start]:02x} is not UTF-8; "
-                                      "was it saved as GBK/GB2312? re-save it as UTF-8)")]
+                              message=f"文件必须以 UTF-8 编码保存（字节 0x{raw[err.start]:02x} 不是 UTF-8；"
+                                      "可能存成了 GBK/GB2312，请另存为 UTF-8）")]
     if text.startswith(BOM):
         text = text[1:]
     # Files saved on Windows (CRLF) or old Macs (CR), or pasted together from both:
@@ -158,8 +158,8 @@ def read_text(path: Path, shown: str, root: Path | None = None) -> tuple[str | N
     control = _CONTROL.search(text)
     if control:
         line = text[: control.start()].count("\n") + 1
-        what = "a NUL byte" if control.group() == "\x00" else f"the control character U+{ord(control.group()):04X}"
-        return None, [Problem(path=shown, line=line, message=f"file must be text (it contains {what})")]
+        what = "空字节（NUL）" if control.group() == "\x00" else f"控制字符 U+{ord(control.group()):04X}"
+        return None, [Problem(path=shown, line=line, message=f"文件必须是纯文本（这里有{what}）；请删去它，或用文本编辑器重新保存")]
     hidden = _invisible_lines(text, shown)
     if hidden:
         return None, hidden
@@ -196,7 +196,7 @@ def _read_bytes(path: Path, shown: str, root: Path | None) -> tuple[bytes | None
     try:
         info = os.lstat(path)
     except OSError as err:
-        return refuse(f"file must be readable ({err.strerror})")
+        return refuse(f"文件必须能读取（{err.strerror}）；请检查文件权限")
     linked = stat.S_ISLNK(info.st_mode)
     real = os.path.realpath(path) if linked else os.path.join(real_folder(str(path.parent)), path.name)
     if root is None:
@@ -216,7 +216,7 @@ def _read_bytes(path: Path, shown: str, root: Path | None) -> tuple[bytes | None
             return refuse(f"符号链接指向的文件必须存在（指向 {_short(os.readlink(path))}）；"
                           "请把文件本身放在这里")
     if stat.S_ISDIR(info.st_mode):
-        return refuse(f"file must be readable ({os.strerror(errno.EISDIR)})")
+        return refuse("这里必须是文件，不能是文件夹")
     problem = _not_regular(info)
     if problem:
         return refuse(problem)
@@ -228,12 +228,12 @@ def _read_bytes(path: Path, shown: str, root: Path | None) -> tuple[bytes | None
     try:
         handle = os.open(real, flags)
     except OSError as err:
-        return refuse(f"file must be readable ({err.strerror})")
+        return refuse(f"文件必须能读取（{err.strerror}）；请检查文件权限")
     try:
         info = os.fstat(handle)
         problem = _not_regular(info)
         if problem or stat.S_ISDIR(info.st_mode):
-            return refuse(problem or f"file must be readable ({os.strerror(errno.EISDIR)})")
+            return refuse(problem or "这里必须是文件，不能是文件夹")
         chunks, size = [], 0
         while size <= MAX_BYTES:  # at most MAX_BYTES + 1: a file growing meanwhile cannot exhaust memory
             chunk = os.read(handle, MAX_BYTES + 1 - size)
@@ -242,7 +242,7 @@ def _read_bytes(path: Path, shown: str, root: Path | None) -> tuple[bytes | None
             chunks.append(chunk)
             size += len(chunk)
     except OSError as err:
-        return refuse(f"file must be readable ({err.strerror})")
+        return refuse(f"文件必须能读取（{err.strerror}）；请检查文件权限")
     finally:
         os.close(handle)
     if size > MAX_BYTES:
@@ -316,7 +316,7 @@ def special_target(target: str) -> str:
 
 
 def _too_big(size: int) -> str:
-    return f"file must be smaller than {MAX_BYTES // (1024 * 1024)} MB (it has {size:,} bytes); split it"
+    return f"文件必须小于 {MAX_BYTES // (1024 * 1024)} MB（现在有 {size:,} 字节）；请拆成几个文件"
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -345,10 +345,9 @@ _WIDE_COLON = re.compile(r"^[ \-]*[A-Za-z_][A-Za-z0-9_]*[ ]*：", re.MULTILINE)
 def _line_checks(text: str) -> tuple[re.Match | None, str]:
     """Mistakes that Chinese input methods make easy, told in plain words."""
     for pattern, message in (
-        (_TAB_INDENT, "indentation must use spaces, not tabs"),
-        (_WIDE_INDENT, "indentation must use spaces, not full-width spaces (U+3000)"),
-        (_WIDE_COLON, "YAML syntax must be valid: a key must be followed by an ASCII colon ':' "
-                      "(a full-width '：' found)"),
+        (_TAB_INDENT, "缩进只能用空格，不能用 Tab；请把行首的 Tab 换成空格"),
+        (_WIDE_INDENT, "缩进只能用半角空格，不能用全角空格（U+3000）；请换成半角空格"),
+        (_WIDE_COLON, "键名后面必须是半角冒号 :（这里是全角冒号“：”）；请换成半角冒号"),
     ):
         match = pattern.search(text)
         if match:
@@ -427,7 +426,7 @@ def _compose(text: str, shown: str, offset: int) -> tuple[yaml.Node | None, list
     except yaml.YAMLError as err:
         first_error = err
     except (ValueError, MemoryError, RecursionError) as err:  # e.g. text that is not valid Unicode
-        return None, [Problem(path=shown, line=1 + offset, message=_one_line(f"YAML must be valid text: {err}"))]
+        return None, [Problem(path=shown, line=1 + offset, message=_one_line(f"YAML 文字无法读取：{err}；请检查这一行"))]
     nesting = "maximum nesting depth" in f"{getattr(first_error, 'context', '')} {getattr(first_error, 'problem', '')}"
     if nesting or len(text) <= _PY_FALLBACK_CHARS:
         # Where nesting first goes too deep (libyaml only stops at 1,000 levels); and the
@@ -453,7 +452,7 @@ def _yaml_problem(err: yaml.YAMLError, text: str, shown: str, offset: int) -> Pr
     if isinstance(err, yaml.composer.ComposerError):
         if "single document" in str(err) and err.problem_mark:
             return Problem(path=shown, line=err.problem_mark.line + 1 + offset,
-                           message="file must hold a single YAML document (remove the --- line)")
+                           message="文件里只能有一份 YAML 文档；请删去这一行 ---")
         return _syntax_problem(err, text, shown, offset)
     if isinstance(err, yaml.MarkedYAMLError):
         return _syntax_problem(err, text, shown, offset)
@@ -464,7 +463,7 @@ def _yaml_problem(err: yaml.YAMLError, text: str, shown: str, offset: int) -> Pr
         return Problem(path=shown, line=line, message=invisible_message(character))
     if isinstance(character, int) and 0 <= character < 0x110000:
         return Problem(path=shown, line=line, message=invisible_message(chr(character)))
-    return Problem(path=shown, line=line, message=_one_line(f"YAML must be valid text: {err}"))
+    return Problem(path=shown, line=line, message=_one_line(f"YAML 文字无法读取：{err}；请检查这一行"))
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -484,7 +483,7 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str, shown: str, offset: in
         mark = err.context_mark
     line = (mark.line + 1 if mark else 1) + offset
     context = f" ({err.context.strip()})" if err.context else ""
-    return Problem(path=shown, line=line, message=_one_line(f"YAML syntax must be valid: {what}{context}"))
+    return Problem(path=shown, line=line, message=_one_line(f"YAML 写法有误，请检查这一行的缩进、冒号、引号和括号（{what}{context}）"))
 
 
 # ---------------------------------------------------------------------------
@@ -584,8 +583,8 @@ class _Builder:
         if self.expanded > MAX_ALIAS_VALUES:
             if not self.exploded:
                 self.exploded = True
-                self._problem(node, f"aliases (*name) must not expand into more than {MAX_ALIAS_VALUES:,} "
-                                    "values; write the values out", path)
+                self._problem(node, f"别名（*名称）展开后不能超过 {MAX_ALIAS_VALUES:,} 个值；"
+                                    "请直接写出各处需要的内容", path)
             self.reported.add(path)
             return False
         if self.expanded_chars > MAX_ALIAS_CHARS:
@@ -603,11 +602,11 @@ class _Builder:
         out: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self._problem(key_node, "merge keys (<<) must not be used; write each key out")
+                self._problem(key_node, "不能用合并键（<<）；请把每个键直接写出来")
                 self.merged.add(path)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self._problem(key_node, "keys must be plain words, not lists or mappings")
+                self._problem(key_node, "键名只能是普通文字，不能是列表或「键: 值」")
                 continue
             key = key_node.value
             bad = unsafe_char(key) or ("\n" if "\n" in key else None)
@@ -618,8 +617,8 @@ class _Builder:
                 continue
             if key in out:
                 first = self.lines[path + (key,)]
-                self._problem(key_node, f"key {show_key(key)} must appear only once in a mapping "
-                                        f"(first at line {first})")
+                self._problem(key_node, f"键 {show_key(key)} 在同一处只能写一次（第 {first} 行已经写过）；"
+                                        f"请删去重复的一个")
                 continue
             self.lines[path + (key,)] = key_node.start_mark.line + 1 + self.offset
             out[key] = self.build(value_node, path + (key,))
@@ -636,7 +635,7 @@ class _Builder:
         try:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as err:
-            self._problem(node, f"value must be plain YAML ({getattr(err, 'problem', err)})", path)
+            self._problem(node, f"值必须是普通的 YAML 写法（{getattr(err, 'problem', err)}）；请去掉特殊标记", path)
             return None
         except Exception:  # noqa: BLE001 - e.g. !!int "x" or !!timestamp "x": a ValueError, not a YAMLError
             self._problem(node, f"{self._where(path)}写的 {_short(text, 40)} 不能按它的标记（{_short(tag, 40)}）"
@@ -662,7 +661,7 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ValueError, TypeError, AttributeError, OverflowError):
-            self._problem(node, f"date {_short(node.value, 40)} must be a real calendar date (YYYY-MM-DD)", path)
+            self._problem(node, f"日期 {_short(node.value, 40)} 不存在：必须是日历上真有的日期（YYYY-MM-DD）", path)
             return None
 
     def _problem(self, node: yaml.Node, message: str, path: Path_ | None = None, at_line: int | None = None) -> None:
