@@ -697,3 +697,18 @@ def test_broken_real_data_stops_the_build_cleanly(site_copy, tmp_path, breaker):
     assert re.search(rf"^{re.escape(expected)}$", result.stderr, re.MULTILINE), result.stderr
     assert "数据中共有 1 个问题，网站没有生成（1 problem found in the data; nothing was built）。" in result.stderr
     assert _snapshot(out) == before
+
+
+# Chinese first: after the names of the fields or keys a message is about (ASCII, as staff
+# type them in the file), the first thing said is Chinese. Checked on every message these
+# catalogues expect word for word (and the tests above check that exactly these are given).
+_CHINESE_FIRST = re.compile(r"(?:[A-Za-z_][\w./\[\]\-]*\s*)*[\u3400-\u9fff（“《「]")
+
+
+def test_every_expected_message_is_chinese_first():
+    import test_hostile_files
+
+    expected = [m for case in [*CASES, *test_hostile_files.CASES] for m in case.expected]
+    assert len(expected) >= 150
+    english = [m for m in expected if not _CHINESE_FIRST.match(m.split(": ", 1)[1])]
+    assert english == []
