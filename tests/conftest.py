@@ -55,3 +55,24 @@ def site_copy(tmp_path: Path):
     target = tmp_path / "project"
     shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".git", "site", ".venv", "__pycache__", "*.egg-info", ".pytest_cache"))
     return target
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory) -> Path:
+    """The shipped data built once per test session (read it, never change it: tests that
+    need to change a site build their own)."""
+    from helpers import build
+
+    out = tmp_path_factory.mktemp("shipped-site")
+    result = build(ROOT, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def shipped_url(shipped_site):
+    """shipped_site served over HTTP on 127.0.0.1 for the whole session."""
+    from helpers import serve
+
+    with serve(shipped_site) as url:
+        yield url

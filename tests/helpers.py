@@ -75,3 +75,21 @@ def serve(folder: Path, headers: dict[str, str] | None = None):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def launch_chromium():
+    """Debian's Chromium, headless, with the project's flags and a fresh profile (Playwright
+    makes a temporary one for a non-persistent launch); fails clearly when it is missing."""
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=[a for a in CHROMIUM_ARGS if a != "--headless"])
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build, built, serve
+from helpers import ROOT, build, built, launch_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -97,25 +97,14 @@ MATRIX, DIRECTORY, SEARCH = PAGES["matrix"], PAGES["facilities directory"], PAGE
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    out = tmp_path_factory.mktemp("a11y-site")
-    result = build(ROOT, out)
-    assert result.returncode == 0, result.stderr
-    with serve(out) as url:
-        yield url
+def base_url(shipped_url):
+    return shipped_url
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=[a for a in CHROMIUM_ARGS if a != "--headless"])
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -337,8 +337,8 @@ def test_links_to_pages_and_files_the_site_will_have_pass(repo):
         "[部门](../../bureaus/test-city.md) [全部部门](../../bureaus/index.md) [报告列表](../index.md)",
         "[帮助](../../guide/help.md#怎样读) [帮助页](../../guide/help.md) [背景](#背景) [下载](../../downloads/facilities.csv)",
         "[另一篇](2015-jihua.md) [外站](https://example.org/a#b) [邮件](mailto:a@example.org) ![图](chart.png)",
-        "`[代码](nowhere.md)` [自定](#mine) [第二个背景](#背景_1)",
-        "## 结果 {#mine}",
+        "`[代码](nowhere.md)` [结果](#结果) [第二个背景](#背景_1)",  # no {#id} syntax: attr_list is off
+        "## 结果",
         "## 背景",
     )
     page = PAGE + "\n[报告](../reports/test-city/2014-zongjie.md#背景) [首页](../index.md) [本页](#怎样读)\n"

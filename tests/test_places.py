@@ -23,11 +23,8 @@ def _yaml(name: str):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("places-site")
-    result = build(ROOT, out)
-    assert result.returncode == 0, result.stderr
-    return out
+def site(shipped_site) -> Path:
+    return shipped_site
 
 
 @pytest.fixture(scope="module")

@@ -126,6 +126,8 @@ def test_youfu_serve_shows_an_edit_and_stops_cleanly(site_copy):
         _edit(path, body_line, body_line + "\n\n预览修改的句子甲乙丙。")
         assert _wait(lambda: "预览修改的句子甲乙丙" in (_get(page) or ""), 60), "the edit never showed"
         # the search index follows the page: one of the per-page result files holds the new sentence
+        # (the index is written after the pages: wait for its table of contents first)
+        assert _wait(lambda: '"docs":' in (_get(base + "search/idx/meta.js") or ""), 60), "no search index"
         meta = _get(base + "search/idx/meta.js") or ""
         count = int(meta.split('"docs":')[1].split(",")[0])
         assert _wait(lambda: any("预览修改的句子甲乙丙" in (_get(base + f"search/idx/x/{n}.js") or "")

@@ -19,11 +19,8 @@ STAFF = ("guide/", "tech/")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("public-site")
-    result = build(ROOT, out)
-    assert result.returncode == 0, result.stderr
-    return out
+def site(shipped_site) -> Path:
+    return shipped_site
 
 
 def public_pages(site: Path):

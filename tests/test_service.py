@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, build, serve
+from helpers import ROOT, launch_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -21,25 +21,14 @@ def _yaml(name: str):
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    out = tmp_path_factory.mktemp("service-site")
-    result = build(ROOT, out)
-    assert result.returncode == 0, result.stderr
-    with serve(out) as url:
-        yield url
+def base_url(shipped_url):
+    return shipped_url
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=[a for a in CHROMIUM_ARGS if a != "--headless"])
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(params=list(SIZES))
