@@ -98,9 +98,15 @@ def new(args) -> int:
             path = scaffold.package(root, package_id=args.id, title=args.title, bureau=args.bureau,
                                     group=args.group, cite=cite)
     except scaffold.ScaffoldError as err:
-        print(f"youfu new: {err}", file=sys.stderr)
+        for line in str(err).splitlines():
+            print(f"youfu new: {line}", file=sys.stderr)
+        print("youfu new: 没有写入任何文件；请改正上面的参数后再运行", file=sys.stderr)
         return 1
-    print(f"已写入 {path.relative_to(root).as_posix()}：请按注释填写，然后运行 youfu validate")
+    written = path.relative_to(root).as_posix()
+    if args.kind == "report":
+        print(f"已写入 {written}：请把每个（用自己的话写：…）改写成自己的话，然后运行 youfu validate")
+    else:
+        print(f"已写入 {written}：请按注释填写，然后运行 youfu validate")
     return 0
 
 
@@ -230,8 +236,38 @@ def publish_command(root: Path, args) -> int:
     return 0
 
 
+class ChineseParser(argparse.ArgumentParser):
+    """argparse with its mistakes told in Chinese (what was wrong and what to type instead)."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        self.exit(2, f"{self.prog}: {_chinese(message)}\n（查看全部参数：{self.prog} --help）\n")
+
+
+_EXAMPLES = {"--title": "--title 某市卫生局2016年双拥工作总结", "--source": "--source 001_89d13becceec202a.txt",
+             "--part": "--part 篇1", "kind": "youfu new report", "target": "youfu publish /var/www/youfu"}
+
+
+def _chinese(message: str) -> str:
+    import re
+
+    if match := re.match(r"the following arguments are required: (.*)", message):
+        missing = [name.strip() for name in match.group(1).split(",")]
+        examples = "、".join(_EXAMPLES.get(name, name) for name in missing)
+        return f"缺少参数 {'、'.join(missing)}；请补上，如 {examples}"
+    if match := re.match(r"argument (\S+): invalid choice: '?([^'\s]*)'? \(choose from (.*)\)", message):
+        choices = "、".join(c.strip(" '") for c in match.group(3).split(","))
+        return f"{match.group(1)} 不能是“{match.group(2)}”；请写其中一个：{choices}"
+    if match := re.match(r"argument (\S+): invalid (\S+) value: '(.*)'", message):
+        return f"{match.group(1)} 的值“{match.group(3)}”写得不对；请写一个{'整数' if match.group(2) == 'int' else '正确的值'}"
+    if match := re.match(r"argument (\S+): expected one argument", message):
+        return f"{match.group(1)} 后面要写一个值"
+    if match := re.match(r"unrecognized arguments: (.*)", message):
+        return f"不认识的参数：{match.group(1)}；请检查拼写"
+    return f"参数有误（{message}）"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="youfu", description="优抚医疗信息站点的数据工具")
+    parser = ChineseParser(prog="youfu", description="优抚医疗信息站点的数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("validate", help="检查 data/ 和 content/ 中的全部数据，不生成网站")
     check.add_argument("--root", type=Path, default=None, help="项目根目录（默认：向上查找 mkdocs.yml）")
@@ -247,8 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--where", default="全篇", help="在该篇中的位置（自己的话）")
     make.add_argument("--bureau", help="卫生部门 id（report、facility、package）")
     make.add_argument("--id", help="新记录的 id（bureau、facility、package）")
-    make.add_argument("--year", type=int, default=None, help="年份（report；不写为未知）")
-    make.add_argument("--report-kind", default="总结", help="文种（report）")
+    make.add_argument("--year", default=None, help="年份，如 2016 或 2016年（report；原文没写就不写）")
+    make.add_argument("--report-kind", default="总结",
+                      help="文种（report）：中文或文件名里的拼音，如 总结 或 zongjie")
     make.add_argument("--facility-kind", default="综合医院", help="机构类别（facility）")
     make.add_argument("--group", default="key-entitled", help="适用群体 id（package）")
     make.add_argument("--level", default="city", help="层级（bureau）")

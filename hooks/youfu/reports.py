@@ -20,7 +20,7 @@ from pydantic import Field
 
 from . import figures as fig
 from .problems import Problem
-from .records import CERTAINTY_NAMES, ChangeNote, Id, Inferences, Period, Record, Sources, Text, convert
+from .records import CERTAINTY_NAMES, PLACEHOLDER, PLACEHOLDER_MESSAGE, ChangeNote, Id, Inferences, Period, Record, Sources, Text, convert
 from .sanitize import check_markdown
 from .yamlio import Loaded, parse_yaml, read_text, split_front_matter
 
@@ -244,6 +244,8 @@ def check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
     # HTML, script and addresses the site does not allow: the same check as every page (sanitize.py).
     yield from check_markdown(body, shown, first_line)
     for number, line in enumerate(body.splitlines(), start=first_line):
+        if PLACEHOLDER.search(line):
+            yield Problem(path=shown, line=number, message=PLACEHOLDER_MESSAGE)
         if _H1.match(line):
             yield Problem(path=shown, line=number,
                           message="report text must not have a # title (the title comes from front matter; use ## )")
