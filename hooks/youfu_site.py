@@ -54,7 +54,7 @@ def on_config(config):
         return config  # youfu build / youfu serve generated the tree already
     docs = pipeline.generated_dir(root)
     try:
-        result = generate.generate(root, docs, config=_site_config(root, config))
+        result = generate.generate(root, docs, config=_site_config(root, config), preview=_state["command"] == "serve")
     except generate.GenerateError as error:
         # Every problem, then a clean stop: no traceback, and the site folder is not touched yet.
         for line in (DataError(error.problems).report() if error.problems else str(error)).splitlines():

@@ -6,6 +6,7 @@ found; callers decide whether to stop (`DataError`).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from datetime import date
@@ -79,6 +80,20 @@ class Catalog:
         return grouped
 
 
+def drafts(catalog: Catalog) -> list[reports.Report]:
+    """Reports marked `draft: true`: shown in the preview, left out of what is published."""
+    return [report for report in catalog.reports if report.meta.draft]
+
+
+def published(catalog: Catalog) -> Catalog:
+    """The catalog as it is published: without drafts (so without their pages, and without
+    them in lists, the feed, the sitemap, the search index and the open data)."""
+    if not any(report.meta.draft for report in catalog.reports):
+        return catalog
+    kept = reports.ReportSet(reports=[r for r in catalog.reports if not r.meta.draft], lines=catalog.reports.lines)
+    return dataclasses.replace(catalog, reports=kept)
+
+
 def report_order(report: reports.Report) -> tuple:
     """Newest first; unknown years last; then by path for a stable order."""
     year = report.meta.year
@@ -129,8 +144,12 @@ def _check_site(catalog: Catalog, scan: content.Scan, *, data_ok: bool, link_mem
         # make a plan; its own problems are reported, these checks follow once they are fixed.
         return []
     generated = [page.src_uri for page in plan.generated]
+    unpublished = set()  # drafts, and the pages only they make (a year only a draft has): not in the built site
+    if drafts(catalog):
+        unpublished = {r.src_uri for r in drafts(catalog)} | (
+            set(generated) - {page.src_uri for page in published(catalog).plan.generated})
     return (content.check_addresses(catalog, generated, scan)
-            + content.check_links(catalog.root, scan, generated, link_memo))
+            + content.check_links(catalog.root, scan, generated, link_memo, unpublished=unpublished))
 
 
 _LISTS = (

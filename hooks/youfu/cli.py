@@ -23,12 +23,24 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def validate(root: Path) -> int:
+def validate(root: Path, publish: bool = False) -> int:
+    """Every check the build makes of data/ and content/. With `publish`, also list the
+    drafts: what the preview shows but the published site will not have."""
+    from .catalog import drafts
+
     catalog, problems = load_catalog(root)
     if problems:
         print(DataError(problems).report(), file=sys.stderr)
         return 1
+    held = drafts(catalog)
+    if publish:
+        for report in held:
+            shown, loaded = catalog.reports.lines[report.src_uri]
+            print(f"{shown}:{loaded.line_of(('draft',))}: 草稿，不会发布：{report.meta.title}")
     print(f"数据检查通过（data OK）：{len(catalog.bureaus)} 个卫生部门，{len(catalog.sources)} 份资料。")
+    if held:
+        listed = "" if publish else "；youfu validate --publish 列出它们"
+        print(f"{len(held)} 篇草稿（draft: true）只在预览里显示，不会发布{listed}。")
     return 0
 
 
@@ -110,11 +122,11 @@ def new(args) -> int:
     return 0
 
 
-def generate_command(root: Path, out: Path) -> int:
+def generate_command(root: Path, out: Path, preview: bool = False) -> int:
     from . import generate
 
     try:
-        result = generate.generate(root, out)
+        result = generate.generate(root, out, preview=preview)
     except generate.GenerateError as error:
         _report_error(error)
         return 1
@@ -271,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("validate", help="检查 data/ 和 content/ 中的全部数据，不生成网站")
     check.add_argument("--root", type=Path, default=None, help="项目根目录（默认：向上查找 mkdocs.yml）")
+    check.add_argument("--publish", action="store_true", help="发布前的检查：另外列出不会发布的草稿（draft: true）")
     schemas = sub.add_parser("schemas", help="由数据模型生成 data/schemas/ 中的 JSON Schema（编辑器用）")
     schemas.add_argument("--check", action="store_true", help="只检查是否为最新，不写文件")
     schemas.add_argument("--root", type=Path, default=None)
@@ -308,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     gen = sub.add_parser("generate", help="生成网站的完整源文件树（Markdown 与数据文件），供任何引擎生成网站；不需要安装引擎")
     gen.add_argument("out", type=Path, help="输出文件夹，如 .youfu/docs（只覆盖 youfu 生成过的文件夹）")
     gen.add_argument("--root", type=Path, default=None)
+    gen.add_argument("--preview", action="store_true", help="连草稿一起生成（预览用；草稿页上有“草稿”标记）")
     idx = sub.add_parser("index", help="为已生成的网站文件夹建立搜索索引（读取 HTML，写入 search/idx/）")
     idx.add_argument("site", type=Path, help="网站文件夹，如 site")
     chk = sub.add_parser("check", help="检查已生成的网站里的每个内部链接和锚点")
@@ -327,9 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = (getattr(args, "root", None) or find_root(Path.cwd())).resolve()
     if args.command == "validate":
-        return validate(root)
+        return validate(root, args.publish)
     if args.command == "generate":
-        return generate_command(root, args.out.resolve())
+        return generate_command(root, args.out.resolve(), args.preview)
     if args.command == "index":
         return index_command(args.site.resolve())
     if args.command == "check":

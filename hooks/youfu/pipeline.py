@@ -291,7 +291,7 @@ class _Regenerator:
                 catalog, problems = load_catalog(self.root, report_memo=self.memo)
                 if problems:
                     raise generate.GenerateError(f"{len(problems)} 个数据问题", problems)
-                result = generate.generate(self.root, self.docs, catalog=catalog, memo=self.pages)
+                result = generate.generate(self.root, self.docs, catalog=catalog, memo=self.pages, preview=True)
             except generate.GenerateError as error:
                 self.report(None, error, time.perf_counter() - started)
                 return

@@ -54,6 +54,7 @@ class ReportMeta(Record):
     figures: Annotated[list[fig.Figure], Field(default_factory=list, description="关键数字")]
     inferred: Inferences
     sample: bool = Field(default=False, description="示例数据（并非来自资料）时为 true")
+    draft: bool = Field(default=False, description="草稿：true 时只在预览（youfu serve）里显示，不发布")
     change_note: ChangeNote | None = None
 
 
