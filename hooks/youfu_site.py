@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
-from youfu import generate, pipeline, sanitize, security, siteconfig, staging
+from youfu import generate, pipeline, preview, sanitize, security, siteconfig, staging
 from youfu.problems import DataError
 
 log = logging.getLogger("mkdocs.plugins.youfu")
@@ -58,8 +58,13 @@ def on_config(config):
     except generate.GenerateError as error:
         # Every problem, then a clean stop: no traceback, and the site folder is not touched yet.
         for line in (DataError(error.problems).report() if error.problems else str(error)).splitlines():
-            log.error(line)
-        raise Abort("数据有误，未生成网站（data errors above; the site was not built）") from None
+            log.error(line) if _state["command"] != "serve" else log.warning(line)
+        if _state["command"] != "serve":
+            raise Abort("数据有误，未生成网站（data errors above; the site was not built）") from None
+        # A preview keeps serving: the browser shows the problems until they are fixed (youfu/preview.py).
+        preview.write_error_pages(root, docs, error.problems, str(error))
+        config.docs_dir = str(docs)
+        return config
     log.info(generate.describe(result))
     if _state["command"] == "build":
         for warning in result.warnings:  # said, but not counted against --strict
