@@ -58,7 +58,10 @@ def on_config(config):
     except generate.GenerateError as error:
         # Every problem, then a clean stop: no traceback, and the site folder is not touched yet.
         for line in (DataError(error.problems).report() if error.problems else str(error)).splitlines():
-            log.error(line) if _state["command"] != "serve" else log.warning(line)
+            if _state["command"] == "serve":  # told, not counted as a warning (mkdocs.yml is strict)
+                print(line, file=sys.stderr)
+            else:
+                log.error(line)
         if _state["command"] != "serve":
             raise Abort("数据有误，未生成网站（data errors above; the site was not built）") from None
         # A preview keeps serving: the browser shows the problems until they are fixed (youfu/preview.py).
