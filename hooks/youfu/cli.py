@@ -146,6 +146,18 @@ def index_command(site: Path) -> int:
     return 0
 
 
+def diff_command(old: Path, new: Path) -> int:
+    from . import sitediff
+
+    if not new.is_dir():
+        print(f"{new} 不是文件夹：请给出改动后生成的网站文件夹", file=sys.stderr)
+        return 1
+    if not old.is_dir():
+        print(f"{old} 不是文件夹：改动前的网站没有生成，所有页面都算作新增", file=sys.stderr)
+    print(sitediff.markdown(sitediff.diff(old, new)), end="")
+    return 0
+
+
 def check_command(site: Path) -> int:
     from .linkcheck import broken_links
 
@@ -326,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     idx.add_argument("site", type=Path, help="网站文件夹，如 site")
     chk = sub.add_parser("check", help="检查已生成的网站里的每个内部链接和锚点")
     chk.add_argument("site", type=Path, help="网站文件夹，如 site")
+    dif = sub.add_parser("diff", help="比较两次生成的网站：列出新增、改动、删除的页面（合并请求的改动预览）")
+    dif.add_argument("old", type=Path, help="改动前生成的网站文件夹")
+    dif.add_argument("new", type=Path, help="改动后生成的网站文件夹")
     bld = sub.add_parser("build", help="生成网站：检查数据 → 生成源文件 → 引擎生成页面 → 建索引、查链接 → 替换 site/（失败时 site/ 不变）")
     bld.add_argument("--root", type=Path, default=None)
     bld.add_argument("--site-dir", type=Path, default=None, help="输出文件夹（默认 site）")
@@ -346,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         return generate_command(root, args.out.resolve(), args.preview)
     if args.command == "index":
         return index_command(args.site.resolve())
+    if args.command == "diff":
+        return diff_command(args.old.resolve(), args.new.resolve())
     if args.command == "check":
         return check_command(args.site.resolve())
     if args.command == "build":
