@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,7 +39,7 @@ def q(value: str) -> str:
 
 
 def _source_block(cite: Citation, indent: str) -> str:
-    return (f"{indent}sources:                      # 出处：资料文件、篇目、位置（用自己的话）\n"
+    return (f"{(indent + 'sources:').ljust(32)}# 出处：资料文件、篇目、位置（用自己的话）\n"
             f"{indent}  - file: {q(cite.file)}\n{indent}    part: {q(cite.part)}\n{indent}    where: {q(cite.where)}\n")
 
 
@@ -114,17 +115,22 @@ def report(root: Path, *, bureau: str, year: int | str | None, kind: str, title:
                         f"同一部门同一年的第二篇同类报告请自己建文件，文件名加 -2，如 {path.stem}-2.md")
     if problems:
         raise ScaffoldError("\n".join(problems))
+
+    def line(value: str, comment: str = "") -> str:  # comments line up in a monospace editor
+        wide = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
+        return (value + " " * max(1, 32 - wide) + "# " + comment if comment else value) + "\n"
+
     text = (
         "---\n"
-        f"title: {q(title)}\n"
-        f"bureau: {bureau}                 # data/bureaus.yml 中的 id\n"
-        f"year: {year if year else 'null'}                     # 年份；原文没写写 null；推断的年份另加 year_inferred: 依据\n"
-        f"kind: {kind}                     # {' | '.join(reports.KINDS)}\n"
-        "topics: [优抚医疗]                # 从固定词表中选 1 到 8 个，见编辑指南\n"
+        + line(f"title: {q(title)}")
+        + line(f"bureau: {bureau}", "data/bureaus.yml 中的 id")
+        + line(f"year: {year if year else 'null'}", "年份；原文没写写 null；推断的年份另加 year_inferred: 依据")
+        + line(f"kind: {kind}", " | ".join(reports.KINDS))
+        + line("topics: [优抚医疗]", "从固定词表中选 1 到 8 个，见编辑指南")
         + _source_block(cite, "")
-        + "figures: []                      # 关键数字：id、what、value、unit、period，有分项时写 parts\n"
-        "# draft: true                    # 去掉开头的 # 就是草稿：预览里能看到，发布的网站里没有\n"
-        "---\n\n"
+        + line("figures: []", "关键数字：id、what、value、unit、period，有分项时写 parts")
+        + line("# draft: true", "去掉开头的 # 就是草稿：预览里能看到，发布的网站里没有")
+        + "---\n\n"
         f"## 背景\n\n{placeholder('这是谁在哪一年写的什么文件')}\n\n"
         f"## 主要做法\n\n- {placeholder('做了什么，概括成几条，不要照抄原文')}\n\n"
         f"## 数字\n\n{placeholder('原文给出的关键数字')}\n\n"
