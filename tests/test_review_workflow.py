@@ -43,9 +43,19 @@ def test_gitlab_review_job_lists_the_pages_a_change_touches(tmp_path):
     (bin_dir / "python").chmod(0o755)
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "PYTHONPATH": str(project / "hooks"), "TMPDIR": str(tmp_path),
            "CI_MERGE_REQUEST_DIFF_BASE_SHA": base, "HOME": str(tmp_path), **job["variables"]}
+    def run(line: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "-c", "set -o pipefail; " + line], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    # A published report changed without a change_note: the job stops at its first line.
+    result = run(job["script"][0])
+    assert result.returncode == 1
+    assert f"{REPORT}:2: 这条内容已经发布" in result.stderr, result.stderr
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("\ntitle:", "\nchange_note: 补充了审核时的一句说明\ntitle:", 1), encoding="utf-8")
+    git(project, "commit", "-qam", "note")
     for line in job["script"]:
-        result = subprocess.run(["bash", "-c", "set -o pipefail; " + line], cwd=project, env=env,
-                                capture_output=True, text=True, timeout=600)
+        result = run(line)
         assert result.returncode == 0, f"{line}\n{result.stderr[-3000:]}"
     summary = (project / "site-diff.md").read_text(encoding="utf-8")
     assert "新增 0 页，改动 1 页，删除 0 页" in summary, summary
@@ -61,7 +71,7 @@ def test_github_review_workflow_runs_the_same_steps():
     steps = workflow["jobs"]["preview"]["steps"]
     commands = "\n".join(step.get("run", "") for step in steps)
     for command in ("python -m youfu validate --publish", "python -m youfu build --site-dir site-preview",
-                    "python -m youfu diff site-base site-preview", "GITHUB_STEP_SUMMARY",
+                    "python -m youfu diff site-base site-preview", "GITHUB_STEP_SUMMARY", "--since",
                     "${{ github.event.pull_request.base.sha }}"):
         assert command in commands, command
     upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))

@@ -23,12 +23,21 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def validate(root: Path, publish: bool = False) -> int:
+def validate(root: Path, publish: bool = False, since: str | None = None) -> int:
     """Every check the build makes of data/ and content/. With `publish`, also list the
-    drafts: what the preview shows but the published site will not have."""
+    drafts: what the preview shows but the published site will not have. With `since`
+    (a git version), published records and reports changed since then need a new
+    change_note (changes.py)."""
+    from . import changes
     from .catalog import drafts
 
     catalog, problems = load_catalog(root)
+    if since and not problems:
+        try:
+            problems = changes.check(catalog, since)
+        except changes.RefError as error:
+            print(error, file=sys.stderr)
+            return 1
     if problems:
         print(DataError(problems).report(), file=sys.stderr)
         return 1
@@ -296,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("validate", help="检查 data/ 和 content/ 中的全部数据，不生成网站")
     check.add_argument("--root", type=Path, default=None, help="项目根目录（默认：向上查找 mkdocs.yml）")
     check.add_argument("--publish", action="store_true", help="发布前的检查：另外列出不会发布的草稿（draft: true）")
+    check.add_argument("--since", default=None, metavar="GIT版本",
+                       help="与这个 git 版本相比，已发布的记录和报告改了内容就必须写新的 change_note（更新说明），如 --since origin/main")
     schemas = sub.add_parser("schemas", help="由数据模型生成 data/schemas/ 中的 JSON Schema（编辑器用）")
     schemas.add_argument("--check", action="store_true", help="只检查是否为最新，不写文件")
     schemas.add_argument("--root", type=Path, default=None)
@@ -356,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = (getattr(args, "root", None) or find_root(Path.cwd())).resolve()
     if args.command == "validate":
-        return validate(root, args.publish)
+        return validate(root, args.publish, args.since)
     if args.command == "generate":
         return generate_command(root, args.out.resolve(), args.preview)
     if args.command == "index":
