@@ -65,7 +65,10 @@ def on_config(config):
         if _state["command"] != "serve":
             raise Abort("数据有误，未生成网站（data errors above; the site was not built）") from None
         # A preview keeps serving: the browser shows the problems until they are fixed (youfu/preview.py).
-        preview.write_error_pages(root, docs, error.problems, str(error))
+        try:
+            preview.write_error_pages(root, docs, error.problems, str(error))
+        except (generate.GenerateError, OSError) as err:
+            raise Abort(f"数据有误，预览没有更新：{err}") from None
         config.docs_dir = str(docs)
         return config
     log.info(generate.describe(result))

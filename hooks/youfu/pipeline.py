@@ -294,7 +294,10 @@ class _Regenerator:
                 result = generate.generate(self.root, self.docs, catalog=catalog, memo=self.pages, preview=True)
             except generate.GenerateError as error:
                 # The browser shows the problems instead of the old pages (preview.py).
-                preview.write_error_pages(self.root, self.docs, error.problems, str(error))
+                try:
+                    preview.write_error_pages(self.root, self.docs, error.problems, str(error))
+                except (generate.GenerateError, OSError):
+                    pass  # not a folder youfu made, or not writable: the terminal still tells the problems
                 self.report(None, error, time.perf_counter() - started)
                 return
             self.report(result, None, time.perf_counter() - started)
