@@ -14,15 +14,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from helpers import ROOT, build, built
 
-DRAFT = "reports/datong-city/2016-jihua.md"  # 2016: a year no published report has
+DRAFT = "reports/datong-city/2017-jihua.md"  # 2017: a year no published report has
 TITLE = "大同市卫生局二〇一六年草稿试写计划"
 DRAFT_TEXT = f"""---
 title: {TITLE}
 bureau: datong-city
-year: 2016
+year: 2017
 kind: 计划
 topics: [基层卫生]
 sources:
@@ -37,6 +38,29 @@ draft: true
 草稿试写段落：大同市卫生局当年准备组织医疗队下乡。
 """
 PUBLISHED = "reports/datong-city/2014-fangan.md"  # the control: a report that is published
+FACILITY_NAME = "大同市草稿试写医院"
+FACILITY = f"""
+- id: datong-draft-hospital
+  name: {FACILITY_NAME}
+  kind: 综合医院
+  bureau: datong-city
+  services: []
+  address: null
+  phone: null
+  hours: null
+  status: unknown
+  claim:
+    kind: report
+    period:
+      certainty: unknown
+      evidence: 原文没有写年份
+  curated: 2026-01-05
+  sources:
+    - file: "002_325e23ef180ee262.txt"
+      part: "全文"
+      where: "全篇"
+  draft: true
+"""
 
 
 def youfu(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -51,6 +75,8 @@ def project(tmp_path_factory) -> Path:
     shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".git", "site", ".venv", "__pycache__", "*.egg-info",
                                                                 ".pytest_cache", ".youfu", "node_modules"))
     (target / "content" / DRAFT).write_text(DRAFT_TEXT, encoding="utf-8")
+    facilities = target / "data/facilities.yml"
+    facilities.write_text(facilities.read_text(encoding="utf-8").rstrip("\n") + "\n" + FACILITY, encoding="utf-8")
     return target
 
 
@@ -70,11 +96,13 @@ def files_holding(folder: Path, needle: str) -> list[str]:
 def test_draft_passes_validate_and_is_listed_before_publishing(project):
     result = youfu(project, "validate")
     assert result.returncode == 0, result.stderr
-    assert "1 篇草稿" in result.stdout
+    assert "2 份草稿" in result.stdout
     result = youfu(project, "validate", "--publish")
     assert result.returncode == 0, result.stderr
     line = DRAFT_TEXT.splitlines().index("draft: true") + 1
     assert f"content/{DRAFT}:{line}: 草稿，不会发布：{TITLE}" in result.stdout.splitlines()
+    lines = (project / "data/facilities.yml").read_text(encoding="utf-8").splitlines()
+    assert f"data/facilities.yml:{len(lines)}: 草稿，不会发布：{FACILITY_NAME}" in result.stdout.splitlines()
 
 
 def test_draft_is_nowhere_in_the_published_site(site):
@@ -82,15 +110,17 @@ def test_draft_is_nowhere_in_the_published_site(site):
     assert (site / built(PUBLISHED)).exists()
     # Not in any page, list, feed, sitemap, search index file or download.
     assert files_holding(site, TITLE) == []
-    assert files_holding(site, "datong-city/2016-jihua") == []
+    assert files_holding(site, "datong-city/2017-jihua") == []
     assert files_holding(site, "草稿试写段落") == []
+    assert files_holding(site, FACILITY_NAME) == []
+    assert files_holding(site, "datong-draft-hospital") == []
     # The control: the same search finds a published report in each of those places.
     holding = files_holding(site, "datong-city/2014-fangan")
     for place in ("feed.xml", "sitemap.xml", "downloads/reports.json", "downloads/reports.csv", "reports/index.html"):
         assert place in holding, place
     assert any(name.startswith("search/idx/") for name in holding)
-    # Only the draft had 2016: no year page for it either.
-    assert not (site / "reports/years/2016.html").exists()
+    # Only the draft had 2017: no year page for it either.
+    assert not (site / "reports/years/2017.html").exists()
     assert (site / "reports/years/2014.html").exists()
 
 
@@ -141,7 +171,10 @@ def test_draft_is_in_the_preview_with_a_banner(project, tmp_path):
     assert "草稿" in text and "发布的网站里没有" in text
     assert TITLE in page and "草稿试写段落" in page
     # Lists in the preview show it too, so the editor sees it as readers will.
-    assert TITLE in (docs / "reports/years/2016.md").read_text(encoding="utf-8")
+    assert TITLE in (docs / "reports/years/2017.md").read_text(encoding="utf-8")
+    facility = _Banner()
+    facility.feed((docs / "facilities/datong-draft-hospital.md").read_text(encoding="utf-8"))
+    assert "草稿" in "".join(facility.text)
     # A published report has no banner.
     other = _Banner()
     other.feed((docs / PUBLISHED).read_text(encoding="utf-8"))
@@ -160,15 +193,33 @@ def test_published_page_must_not_link_to_a_draft(project):
     guide = project / "content/guide/index.md"
     before = guide.read_text(encoding="utf-8")
     try:
-        guide.write_text(before + "\n见[草稿](../reports/datong-city/2016-jihua.md)。\n", encoding="utf-8")
+        guide.write_text(before + "\n见[草稿](../reports/datong-city/2017-jihua.md)。\n", encoding="utf-8")
         line = len(before.splitlines()) + 2
         result = youfu(project, "validate")
         assert result.returncode == 1
-        assert (f"content/guide/index.md:{line}: 链接 ../reports/datong-city/2016-jihua.md 指向草稿 "
-                "reports/datong-city/2016-jihua.md") in result.stderr, result.stderr
+        assert (f"content/guide/index.md:{line}: 链接 ../reports/datong-city/2017-jihua.md 指向草稿 "
+                "reports/datong-city/2017-jihua.md") in result.stderr, result.stderr
         # A page only the draft makes (its year) is not published either.
-        guide.write_text(before + "\n见[2016年](../reports/years/2016.md)。\n", encoding="utf-8")
+        guide.write_text(before + "\n见[2017年](../reports/years/2017.md)。\n", encoding="utf-8")
         result = youfu(project, "validate")
-        assert result.returncode == 1 and "指向草稿 reports/years/2016.md" in result.stderr, result.stderr
+        assert result.returncode == 1 and "指向草稿 reports/years/2017.md" in result.stderr, result.stderr
     finally:
         guide.write_text(before, encoding="utf-8")
+
+
+def test_published_record_must_not_name_a_draft_facility(project):
+    rules = project / "data/blood_rules.yml"
+    before = rules.read_text(encoding="utf-8")
+    first = yaml.safe_load(before)[0]
+    assert first.get("facility") is not None, "the shipped blood rules name a facility"
+    try:
+        lines = before.splitlines()
+        at = next(n for n, line in enumerate(lines) if line.strip().startswith("facility:"))
+        lines[at] = lines[at].split("facility:")[0] + "facility: datong-draft-hospital"
+        rules.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = youfu(project, "validate")
+        assert result.returncode == 1
+        assert (f"data/blood_rules.yml:{at + 1}: facility datong-draft-hospital 是草稿（draft: true），"
+                "发布的网站里没有它") in result.stderr, result.stderr
+    finally:
+        rules.write_text(before, encoding="utf-8")

@@ -29,7 +29,7 @@ def validate(root: Path, publish: bool = False, since: str | None = None) -> int
     (a git version), published records and reports changed since then need a new
     change_note (changes.py)."""
     from . import changes
-    from .catalog import drafts
+    from .catalog import draft_facilities, drafts
 
     catalog, problems = load_catalog(root)
     if since and not problems:
@@ -46,10 +46,13 @@ def validate(root: Path, publish: bool = False, since: str | None = None) -> int
         for report in held:
             shown, loaded = catalog.reports.lines[report.src_uri]
             print(f"{shown}:{loaded.line_of(('draft',))}: 草稿，不会发布：{report.meta.title}")
+        for facility in draft_facilities(catalog):
+            print(f"{catalog.facilities.path}:{catalog.facilities.line(facility.id, 'draft')}: 草稿，不会发布：{facility.name}")
+    held = held + draft_facilities(catalog)
     print(f"数据检查通过（data OK）：{len(catalog.bureaus)} 个卫生部门，{len(catalog.sources)} 份资料。")
     if held:
         listed = "" if publish else "；youfu validate --publish 列出它们"
-        print(f"{len(held)} 篇草稿（draft: true）只在预览里显示，不会发布{listed}。")
+        print(f"{len(held)} 份草稿（draft: true）只在预览里显示，不会发布{listed}。")
     return 0
 
 
