@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import os
+import tempfile
 from pathlib import Path
 
 from . import generate, siteconfig
@@ -38,7 +39,10 @@ def write_error_pages(root: Path, out: Path, problems: list[Problem], message: s
     """Put the error page in place of every page of the tree at `out` (index.md when there
     is none yet); other files are left as they are. Returns the pages written."""
     page = error_page(root, problems, message).encode("utf-8")
-    generate._claim(out)
+    if out.exists() and not (out / generate.MARKER).is_file():
+        raise generate.GenerateError(f"{out} 不是 youfu 生成的文件夹（没有 {generate.MARKER}），为免误删，不会写入")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / generate.MARKER).touch()
     pages = sorted(Path(dirpath, name).relative_to(out).as_posix()
                    for dirpath, _, names in os.walk(out) for name in names if name.endswith(".md"))
     written = []
@@ -50,6 +54,19 @@ def write_error_pages(root: Path, out: Path, problems: list[Problem], message: s
         except OSError:
             pass
         path.parent.mkdir(parents=True, exist_ok=True)
-        generate._write_atomically(path, page)
+        _write(path, page)
         written.append(relative)
     return written
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Replace `path` in one step: the engine watching the tree never reads half a page."""
+    handle, temporary = tempfile.mkstemp(prefix=".", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
