@@ -197,7 +197,7 @@ PLAN_YEAR = f"year（年份）不能晚于明年（{YEAR + 1} 年）：计划、
 PRACTICE_YEAR = f"year（年份）不能晚于明年（{YEAR + 1} 年）：这里记的是已经实行或已经计划的做法；请核对年份"
 CONTROL_FIX = "网页和订阅源 feed.xml 都容不下它；请删除它（或删除写出它的转义，如 \\x07、\\u0000）"
 INVISIBLE_FIX = "读者看到的文字会和实际内容不一样；请删除它（可在编辑器里显示不可见字符后删除）"
-TERM_KEYS = "allowed keys: id, term, plain, note, sources, legal"
+TERM_KEYS = "allowed keys: id, term, plain, change_note, note, sources, legal"
 
 
 def link(target: str) -> str:
@@ -558,7 +558,7 @@ KEYS = [
          [f'{GLOSSARY_F}:4: key "~" is not allowed; {TERM_KEYS}']),
     Case("key-that-is-a-date-in-front-matter", {R: edit(REPORT, "kind: 总结", "kind: 总结\n2014-01-01: 成立")},
          [f"{R}:6: key 2014-01-01 is not allowed; allowed keys: title, bureau, year, year_inferred, "
-          "year_doubtful, shared_text, kind, topics, sources, figures, inferred, sample"]),
+          "year_doubtful, shared_text, kind, topics, sources, figures, inferred, sample, draft, change_note"]),
     Case("empty-key", {GLOSSARY_F: glossary_with('"": 空')},
          [f'{GLOSSARY_F}:4: key "" is not allowed; {TERM_KEYS}']),
     Case("quoted-merge-key", {GLOSSARY_F: glossary_with('"<<": {note: 合并}')},
