@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
-from youfu import generate, pipeline, sanitize, security, siteconfig, staging
+from youfu import generate, pipeline, preview, sanitize, security, siteconfig, staging
 from youfu.problems import DataError
 
 log = logging.getLogger("mkdocs.plugins.youfu")
@@ -54,12 +54,23 @@ def on_config(config):
         return config  # youfu build / youfu serve generated the tree already
     docs = pipeline.generated_dir(root)
     try:
-        result = generate.generate(root, docs, config=_site_config(root, config))
+        result = generate.generate(root, docs, config=_site_config(root, config), preview=_state["command"] == "serve")
     except generate.GenerateError as error:
         # Every problem, then a clean stop: no traceback, and the site folder is not touched yet.
         for line in (DataError(error.problems).report() if error.problems else str(error)).splitlines():
-            log.error(line)
-        raise Abort("数据有误，未生成网站（data errors above; the site was not built）") from None
+            if _state["command"] == "serve":  # told, not counted as a warning (mkdocs.yml is strict)
+                print(line, file=sys.stderr)
+            else:
+                log.error(line)
+        if _state["command"] != "serve":
+            raise Abort("数据有误，未生成网站（data errors above; the site was not built）") from None
+        # A preview keeps serving: the browser shows the problems until they are fixed (youfu/preview.py).
+        try:
+            preview.write_error_pages(root, docs, error.problems, str(error))
+        except (generate.GenerateError, OSError) as err:
+            raise Abort(f"数据有误，预览没有更新：{err}") from None
+        config.docs_dir = str(docs)
+        return config
     log.info(generate.describe(result))
     if _state["command"] == "build":
         for warning in result.warnings:  # said, but not counted against --strict

@@ -562,7 +562,7 @@ KEYS = [
          [f'{GLOSSARY_F}:4: 这里不能有键 "~"；{TERM_KEYS}']),
     Case("key-that-is-a-date-in-front-matter", {R: edit(REPORT, "kind: 总结", "kind: 总结\n2014-01-01: 成立")},
          [f"{R}:6: 这里不能有键 2014-01-01；可以用的键：title, bureau, year, year_inferred, "
-          "year_doubtful, shared_text, kind, topics, sources, figures, inferred, sample, change_note"]),
+          "year_doubtful, shared_text, kind, topics, sources, figures, inferred, sample, draft, change_note"]),
     Case("empty-key", {GLOSSARY_F: glossary_with('"": 空')},
          [f'{GLOSSARY_F}:4: 这里不能有键 ""；{TERM_KEYS}']),
     Case("quoted-merge-key", {GLOSSARY_F: glossary_with('"<<": {note: 合并}')},

@@ -6,6 +6,7 @@ found; callers decide whether to stop (`DataError`).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from datetime import date
@@ -79,6 +80,26 @@ class Catalog:
         return grouped
 
 
+def drafts(catalog: Catalog) -> list[reports.Report]:
+    """Reports marked `draft: true`: shown in the preview, left out of what is published."""
+    return [report for report in catalog.reports if report.meta.draft]
+
+
+def draft_facilities(catalog: Catalog) -> list[facilities.Facility]:
+    """Facilities marked `draft: true` (data/facilities.yml): like draft reports."""
+    return [facility for facility in catalog.facilities if facility.draft]
+
+
+def published(catalog: Catalog) -> Catalog:
+    """The catalog as it is published: without drafts (so without their pages, and without
+    them in lists, the feed, the sitemap, the search index and the open data)."""
+    if not drafts(catalog) and not draft_facilities(catalog):
+        return catalog
+    kept = reports.ReportSet(reports=[r for r in catalog.reports if not r.meta.draft], lines=catalog.reports.lines)
+    kept_facilities = dataclasses.replace(catalog.facilities, records=[f for f in catalog.facilities if not f.draft])
+    return dataclasses.replace(catalog, reports=kept, facilities=kept_facilities)
+
+
 def report_order(report: reports.Report) -> tuple:
     """Newest first; unknown years last; then by path for a stable order."""
     year = report.meta.year
@@ -129,8 +150,12 @@ def _check_site(catalog: Catalog, scan: content.Scan, *, data_ok: bool, link_mem
         # make a plan; its own problems are reported, these checks follow once they are fixed.
         return []
     generated = [page.src_uri for page in plan.generated]
+    unpublished = set()  # drafts, and the pages only they make (a year only a draft has): not in the built site
+    if drafts(catalog) or draft_facilities(catalog):
+        unpublished = {r.src_uri for r in drafts(catalog)} | (
+            set(generated) - {page.src_uri for page in published(catalog).plan.generated})
     return (content.check_addresses(catalog, generated, scan)
-            + content.check_links(catalog.root, scan, generated, link_memo))
+            + content.check_links(catalog.root, scan, generated, link_memo, unpublished=unpublished))
 
 
 _LISTS = (
@@ -162,6 +187,7 @@ def _check_references(catalog: Catalog) -> Iterator[Problem]:
         if catalog.bureaus.readable and report.meta.bureau not in bureau_ids:
             yield catalog.reports.problem(report, ("bureau",), _unknown("bureau", report.meta.bureau, bureaus.FILE))
     yield from _check_ids(catalog)
+    yield from _check_draft_references(catalog)
     yield from check_group_cycles(catalog.groups)
     yield from _check_inferences(catalog)
 
@@ -240,6 +266,26 @@ def _check_ids(catalog: Catalog) -> Iterator[Problem]:
         yield from check(catalog.blood_rules, rule.id, ("facility",), "facility", rule.facility)
         for i, group in enumerate(rule.who):
             yield from check(catalog.blood_rules, rule.id, ("who", i), "group", group)
+
+
+def _check_draft_references(catalog: Catalog) -> Iterator[Problem]:
+    """A published package or blood rule must not name a draft facility: it is not published."""
+    held = {facility.id for facility in draft_facilities(catalog)}
+    if not held:
+        return
+
+    def message(facility_id: str) -> str:
+        return (f"facility {facility_id} 是草稿（draft: true），发布的网站里没有它；"
+                "请等它定稿（删去 draft: true）后再引用，或先删掉这一项")
+
+    for package in catalog.packages:
+        for n, item in enumerate(package.items):
+            for i, facility_id in enumerate(item.facilities):
+                if facility_id in held:
+                    yield catalog.packages.problem(package.id, ("items", n, "facilities", i), message(facility_id))
+    for rule in catalog.blood_rules:
+        if rule.facility in held:
+            yield catalog.blood_rules.problem(rule.id, ("facility",), message(rule.facility))
 
 
 def _unknown(what: str, value: str, where: str) -> str:

@@ -23,12 +23,36 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def validate(root: Path) -> int:
+def validate(root: Path, publish: bool = False, since: str | None = None) -> int:
+    """Every check the build makes of data/ and content/. With `publish`, also list the
+    drafts: what the preview shows but the published site will not have. With `since`
+    (a git version), published records and reports changed since then need a new
+    change_note (changes.py)."""
+    from . import changes
+    from .catalog import draft_facilities, drafts
+
     catalog, problems = load_catalog(root)
+    if since and not problems:
+        try:
+            problems = changes.check(catalog, since)
+        except changes.RefError as error:
+            print(error, file=sys.stderr)
+            return 1
     if problems:
         print(DataError(problems).report(), file=sys.stderr)
         return 1
+    held = drafts(catalog)
+    if publish:
+        for report in held:
+            shown, loaded = catalog.reports.lines[report.src_uri]
+            print(f"{shown}:{loaded.line_of(('draft',))}: 草稿，不会发布：{report.meta.title}")
+        for facility in draft_facilities(catalog):
+            print(f"{catalog.facilities.path}:{catalog.facilities.line(facility.id, 'draft')}: 草稿，不会发布：{facility.name}")
+    held = held + draft_facilities(catalog)
     print(f"数据检查通过（data OK）：{len(catalog.bureaus)} 个卫生部门，{len(catalog.sources)} 份资料。")
+    if held:
+        listed = "" if publish else "；youfu validate --publish 列出它们"
+        print(f"{len(held)} 份草稿（draft: true）只在预览里显示，不会发布{listed}。")
     return 0
 
 
@@ -98,17 +122,23 @@ def new(args) -> int:
             path = scaffold.package(root, package_id=args.id, title=args.title, bureau=args.bureau,
                                     group=args.group, cite=cite)
     except scaffold.ScaffoldError as err:
-        print(f"youfu new: {err}", file=sys.stderr)
+        for line in str(err).splitlines():
+            print(f"youfu new: {line}", file=sys.stderr)
+        print("youfu new: 没有写入任何文件；请改正上面的参数后再运行", file=sys.stderr)
         return 1
-    print(f"已写入 {path.relative_to(root).as_posix()}：请按注释填写，然后运行 youfu validate")
+    written = path.relative_to(root).as_posix()
+    if args.kind == "report":
+        print(f"已写入 {written}：请把每个（用自己的话写：…）改写成自己的话，然后运行 youfu validate")
+    else:
+        print(f"已写入 {written}：请按注释填写，然后运行 youfu validate")
     return 0
 
 
-def generate_command(root: Path, out: Path) -> int:
+def generate_command(root: Path, out: Path, preview: bool = False) -> int:
     from . import generate
 
     try:
-        result = generate.generate(root, out)
+        result = generate.generate(root, out, preview=preview)
     except generate.GenerateError as error:
         _report_error(error)
         return 1
@@ -125,6 +155,18 @@ def index_command(site: Path) -> int:
         return 1
     index = indexer.index(site)
     print(f"搜索索引已写入 {site}（{index.count} 个页面）")
+    return 0
+
+
+def diff_command(old: Path, new: Path) -> int:
+    from . import sitediff
+
+    if not new.is_dir():
+        print(f"{new} 不是文件夹：请给出改动后生成的网站文件夹", file=sys.stderr)
+        return 1
+    if not old.is_dir():
+        print(f"{old} 不是文件夹：改动前的网站没有生成，所有页面都算作新增", file=sys.stderr)
+    print(sitediff.markdown(sitediff.diff(old, new)), end="")
     return 0
 
 
@@ -230,11 +272,44 @@ def publish_command(root: Path, args) -> int:
     return 0
 
 
+class ChineseParser(argparse.ArgumentParser):
+    """argparse with its mistakes told in Chinese (what was wrong and what to type instead)."""
+
+    def error(self, message: str):  # noqa: D102 - argparse's hook
+        self.exit(2, f"{self.prog}: {_chinese(message)}\n（查看全部参数：{self.prog} --help）\n")
+
+
+_EXAMPLES = {"--title": "--title 某市卫生局2016年双拥工作总结", "--source": "--source 001_89d13becceec202a.txt",
+             "--part": "--part 篇1", "kind": "youfu new report", "target": "youfu publish /var/www/youfu"}
+
+
+def _chinese(message: str) -> str:
+    import re
+
+    if match := re.match(r"the following arguments are required: (.*)", message):
+        missing = [name.strip() for name in match.group(1).split(",")]
+        examples = "、".join(_EXAMPLES.get(name, name) for name in missing)
+        return f"缺少参数 {'、'.join(missing)}；请补上，如 {examples}"
+    if match := re.match(r"argument (\S+): invalid choice: '?([^'\s]*)'? \(choose from (.*)\)", message):
+        choices = "、".join(c.strip(" '") for c in match.group(3).split(","))
+        return f"{match.group(1)} 不能是“{match.group(2)}”；请写其中一个：{choices}"
+    if match := re.match(r"argument (\S+): invalid (\S+) value: '(.*)'", message):
+        return f"{match.group(1)} 的值“{match.group(3)}”写得不对；请写一个{'整数' if match.group(2) == 'int' else '正确的值'}"
+    if match := re.match(r"argument (\S+): expected one argument", message):
+        return f"{match.group(1)} 后面要写一个值"
+    if match := re.match(r"unrecognized arguments: (.*)", message):
+        return f"不认识的参数：{match.group(1)}；请检查拼写"
+    return f"参数有误（{message}）"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="youfu", description="优抚医疗信息站点的数据工具")
+    parser = ChineseParser(prog="youfu", description="优抚医疗信息站点的数据工具")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("validate", help="检查 data/ 和 content/ 中的全部数据，不生成网站")
     check.add_argument("--root", type=Path, default=None, help="项目根目录（默认：向上查找 mkdocs.yml）")
+    check.add_argument("--publish", action="store_true", help="发布前的检查：另外列出不会发布的草稿（draft: true）")
+    check.add_argument("--since", default=None, metavar="GIT版本",
+                       help="与这个 git 版本相比，已发布的记录和报告改了内容就必须写新的 change_note（更新说明），如 --since origin/main")
     schemas = sub.add_parser("schemas", help="由数据模型生成 data/schemas/ 中的 JSON Schema（编辑器用）")
     schemas.add_argument("--check", action="store_true", help="只检查是否为最新，不写文件")
     schemas.add_argument("--root", type=Path, default=None)
@@ -247,8 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--where", default="全篇", help="在该篇中的位置（自己的话）")
     make.add_argument("--bureau", help="卫生部门 id（report、facility、package）")
     make.add_argument("--id", help="新记录的 id（bureau、facility、package）")
-    make.add_argument("--year", type=int, default=None, help="年份（report；不写为未知）")
-    make.add_argument("--report-kind", default="总结", help="文种（report）")
+    make.add_argument("--year", default=None, help="年份，如 2016 或 2016年（report；原文没写就不写）")
+    make.add_argument("--report-kind", default="总结",
+                      help="文种（report）：中文或文件名里的拼音，如 总结 或 zongjie")
     make.add_argument("--facility-kind", default="综合医院", help="机构类别（facility）")
     make.add_argument("--group", default="key-entitled", help="适用群体 id（package）")
     make.add_argument("--level", default="city", help="层级（bureau）")
@@ -271,10 +347,14 @@ def main(argv: list[str] | None = None) -> int:
     gen = sub.add_parser("generate", help="生成网站的完整源文件树（Markdown 与数据文件），供任何引擎生成网站；不需要安装引擎")
     gen.add_argument("out", type=Path, help="输出文件夹，如 .youfu/docs（只覆盖 youfu 生成过的文件夹）")
     gen.add_argument("--root", type=Path, default=None)
+    gen.add_argument("--preview", action="store_true", help="连草稿一起生成（预览用；草稿页上有“草稿”标记）")
     idx = sub.add_parser("index", help="为已生成的网站文件夹建立搜索索引（读取 HTML，写入 search/idx/）")
     idx.add_argument("site", type=Path, help="网站文件夹，如 site")
     chk = sub.add_parser("check", help="检查已生成的网站里的每个内部链接和锚点")
     chk.add_argument("site", type=Path, help="网站文件夹，如 site")
+    dif = sub.add_parser("diff", help="比较两次生成的网站：列出新增、改动、删除的页面（合并请求的改动预览）")
+    dif.add_argument("old", type=Path, help="改动前生成的网站文件夹")
+    dif.add_argument("new", type=Path, help="改动后生成的网站文件夹")
     bld = sub.add_parser("build", help="生成网站：检查数据 → 生成源文件 → 引擎生成页面 → 建索引、查链接 → 替换 site/（失败时 site/ 不变）")
     bld.add_argument("--root", type=Path, default=None)
     bld.add_argument("--site-dir", type=Path, default=None, help="输出文件夹（默认 site）")
@@ -290,11 +370,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = (getattr(args, "root", None) or find_root(Path.cwd())).resolve()
     if args.command == "validate":
-        return validate(root)
+        return validate(root, args.publish, args.since)
     if args.command == "generate":
-        return generate_command(root, args.out.resolve())
+        return generate_command(root, args.out.resolve(), args.preview)
     if args.command == "index":
         return index_command(args.site.resolve())
+    if args.command == "diff":
+        return diff_command(args.old.resolve(), args.new.resolve())
     if args.command == "check":
         return check_command(args.site.resolve())
     if args.command == "build":

@@ -413,11 +413,13 @@ def check_addresses(catalog, generated: Iterable[str], scan: Scan) -> list[Probl
     return problems
 
 
-def check_links(root: Path, scan: Scan, generated: Iterable[str], memo: dict | None = None) -> list[Problem]:
+def check_links(root: Path, scan: Scan, generated: Iterable[str], memo: dict | None = None,
+                unpublished: set[str] = frozenset()) -> list[Problem]:
     """Every link and image in every page's Markdown (see `links`), against every
     address the site will have. With `memo` (kept by the caller between rebuilds, as
     the preview does), the links of a report whose size and modification time are
-    unchanged are not searched again."""
+    unchanged are not searched again. `unpublished`: pages only the preview has (drafts
+    and what only they make); a published page must not link to them."""
     from . import links
 
     targets: dict[str, links.Target] = {src_uri: "generated" for src_uri in generated}
@@ -454,9 +456,10 @@ def check_links(root: Path, scan: Scan, generated: Iterable[str], memo: dict | N
             memo[path] = cached = (key, links.find_links(*found) if found is not None else [])
         return cached[1]
 
-    sources = (links.Source(src_uri=f.src_uri, shown=shown_path(f.shown), links=links_of(f))
+    sources = (links.Source(src_uri=f.src_uri, shown=shown_path(f.shown), links=links_of(f),
+                            draft=f.src_uri in unpublished)
                for f in scan.files if f.is_markdown)
-    return links.check_links(sources, targets, lambda uri: (body_of(uri) or (None,))[0])
+    return links.check_links(sources, targets, lambda uri: (body_of(uri) or (None,))[0], unpublished)
 
 
 # ---------------------------------------------------------------------------

@@ -76,6 +76,7 @@ class Facility(Record):
     inferred: Inferences
     note: Text | None = None
     sample: bool = False
+    draft: bool = Field(default=False, description="草稿：true 时只在预览（youfu serve）里显示，不发布")
     change_note: ChangeNote | None = None
 
     @model_validator(mode="after")

@@ -33,7 +33,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import feeds, figures, opendata, pages, pinyin, qr, siteconfig, siteinfo, synonyms
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog, drafts, load_catalog, published
 from .notes import Notes
 from .pages import SitePlan, View, site_plan
 from .problems import Problem
@@ -108,10 +108,11 @@ class PageRef:
 
 
 def generate(root: Path, out: Path, *, config: siteconfig.SiteConfig | None = None,
-             catalog: Catalog | None = None, memo: Memo | None = None) -> Result:
+             catalog: Catalog | None = None, memo: Memo | None = None, preview: bool = False) -> Result:
     """Write the site's source tree into `out`; raise GenerateError on any problem.
     With `memo` (kept by the caller between runs), pages whose inputs are unchanged are
-    not rendered again."""
+    not rendered again. Drafts (`draft: true`) are left out unless `preview` (youfu serve),
+    where their pages carry a 草稿 banner."""
     config = config or siteconfig.read(root)
     if config.use_directory_urls:
         raise GenerateError("mkdocs.yml: use_directory_urls 必须是 false（页面地址写成 a/b.html，"
@@ -120,17 +121,23 @@ def generate(root: Path, out: Path, *, config: siteconfig.SiteConfig | None = No
         catalog, problems = load_catalog(root)
         if problems:
             raise GenerateError(f"{len(problems)} 个数据问题", problems)
-    files = render_site(root, config, catalog, memo or Memo())
+    leave_out: frozenset[str] = frozenset()
+    if not preview:
+        leave_out = frozenset(report.src_uri for report in drafts(catalog))
+        catalog = published(catalog)
+    files = render_site(root, config, catalog, memo or Memo(), leave_out=leave_out)
     result = sync(out, files)
     if not config.site_url:
         result.warnings.append(feeds.missing_site_url())
     return result
 
 
-def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, memo: Memo) -> dict[str, bytes]:
+def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, memo: Memo,
+                leave_out: frozenset[str] = frozenset()) -> dict[str, bytes]:
     """Every file of the tree, by its path in the tree. A file whose signature is in `memo`
     is taken from there: the signature covers the data files, the templates, the
-    configuration, git's HEAD (change histories) and what the page itself shows."""
+    configuration, git's HEAD (change histories) and what the page itself shows.
+    `leave_out`: files of content/ not published (drafts)."""
     plan = getattr(catalog, "plan", None) or site_plan(catalog)
     head = siteinfo.git_head(root)
     if memo.info is None or memo.info[0] != head or head is None:
@@ -140,7 +147,7 @@ def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, mem
                       config.site_url, siteinfo.build_date()])
     reports = _ReportSignatures(catalog)
     renderer = Renderer(root, config, catalog, plan, info, extra=_data_paths() | {feeds.FEED} | (
-        {feeds.SITEMAP} if config.site_url else set()))
+        {feeds.SITEMAP} if config.site_url else set()), leave_out=leave_out)
     files: dict[str, bytes] = {}
 
     def made(path: str, inputs: list, make) -> None:
@@ -151,6 +158,8 @@ def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, mem
 
     for path in sorted(_content_files(config.content)):
         relative = path.relative_to(config.content).as_posix()
+        if relative in leave_out:
+            continue
         if relative.endswith(".md"):
             view = plan.views.get(relative)
             inputs = [_stat(path), reports.of(view.context) if view else ""]
@@ -237,13 +246,13 @@ def _content_files(folder: Path):
 
 class Renderer:
     def __init__(self, root: Path, config: siteconfig.SiteConfig, catalog: Catalog, plan: SitePlan,
-                 info: siteinfo.SiteInfo, extra: set[str] = frozenset()):
+                 info: siteinfo.SiteInfo, extra: set[str] = frozenset(), leave_out: frozenset[str] = frozenset()):
         self.root, self.config, self.catalog, self.plan, self.info = root, config, catalog, plan, info
         self.today = siteinfo.build_date()
         self.env = environment(config.overrides)
         self.env.globals.update(place_uri=plan.atlas.uri_of)
         generated = {p.src_uri for p in plan.generated}
-        hand = {p.relative_to(config.content).as_posix() for p in _content_files(config.content)}
+        hand = {p.relative_to(config.content).as_posix() for p in _content_files(config.content)} - leave_out
         self.sources = generated | hand | set(extra)  # every page and file the tree will hold
         self.titles = {p.src_uri: p.title for p in plan.generated}
         self.titles_generated = frozenset(generated)

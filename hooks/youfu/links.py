@@ -170,10 +170,11 @@ class Source:
     src_uri: str  # relative to content/
     shown: str  # as printed in messages
     links: list[Link]  # find_links of its body
+    draft: bool = False  # shown only in the preview: it may link to other drafts
 
 
 def check_links(sources: Iterable[Source], targets: dict[str, Target],
-                body_of: Callable[[str], str | None]) -> list[Problem]:
+                body_of: Callable[[str], str | None], unpublished: set[str] = frozenset()) -> list[Problem]:
     """Every relative link and image of `sources` must point at one of `targets`
     (src paths relative to content/), and its `#anchor` must be on that page.
     `body_of(src_uri)` gives the Markdown of a "markdown" target (None if unreadable);
@@ -196,6 +197,8 @@ def check_links(sources: Iterable[Source], targets: dict[str, Target],
     for source in sources:
         for link in source.links:
             message = _check(source, link, targets, ids_of)
+            if message is None and not source.draft and unpublished:
+                message = _to_draft(source, link, unpublished)
             if message:
                 problems.append(Problem(path=source.shown, line=link.line, message=message))
     return problems
@@ -240,6 +243,18 @@ def _check(source: Source, link: Link, targets: dict[str, Target], ids_of) -> st
     if kind == "markdown":
         return _missing_anchor(what, url, anchor, target, ids_of(target), same_page=target == source.src_uri)
     return None
+
+
+def _to_draft(source: Source, link: Link, unpublished: set[str]) -> str | None:
+    parts = urlsplit(link.url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(source.src_uri), unquote(parts.path)).lstrip("/"))
+    if target not in unpublished:
+        return None
+    what = "图片" if link.image else "链接"
+    return (f"{what} {link.url} 指向草稿 {target}（draft: true）：发布的网站里没有这一页，链接会失效；"
+            "请等它发布后再加这个链接，或把本页也标为草稿")
 
 
 def _missing_anchor(what: str, url: str, anchor: str, target: str, present: list[str] | None,

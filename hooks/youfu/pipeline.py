@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import generate, indexer, linkcheck, sanitize, security, siteconfig, staging
+from . import generate, indexer, linkcheck, preview, sanitize, security, siteconfig, staging
 from .catalog import load_catalog
 from .compact import compact
 
@@ -291,8 +291,13 @@ class _Regenerator:
                 catalog, problems = load_catalog(self.root, report_memo=self.memo)
                 if problems:
                     raise generate.GenerateError(f"{len(problems)} 个数据问题", problems)
-                result = generate.generate(self.root, self.docs, catalog=catalog, memo=self.pages)
+                result = generate.generate(self.root, self.docs, catalog=catalog, memo=self.pages, preview=True)
             except generate.GenerateError as error:
+                # The browser shows the problems instead of the old pages (preview.py).
+                try:
+                    preview.write_error_pages(self.root, self.docs, error.problems, str(error))
+                except (generate.GenerateError, OSError):
+                    pass  # not a folder youfu made, or not writable: the terminal still tells the problems
                 self.report(None, error, time.perf_counter() - started)
                 return
             self.report(result, None, time.perf_counter() - started)
@@ -302,7 +307,7 @@ def _print_result(result, error, seconds: float) -> None:
     if error is not None:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"数据有误，预览没有更新：{error}", file=sys.stderr)
+        print(f"数据有误，预览没有更新（浏览器里显示这些问题，改好后自动恢复）：{error}", file=sys.stderr)
     elif result.written or result.removed:
         print(f"{generate.describe(result)}，用时 {seconds:.2f} 秒", file=sys.stderr)
 

@@ -54,10 +54,23 @@ SHORT_FIELDS = frozenset({
 })
 
 
+# What `youfu new` writes where staff must write their own words: always in full-width
+# brackets and starting with 用自己的话写, so that validate and the build refuse it until rewritten.
+PLACEHOLDER = re.compile(r"（用自己的话写[：:][^）\n]*）")
+PLACEHOLDER_MESSAGE = "这里还是模板占位文字，请改写：把（用自己的话写：…）整个括号换成自己写的内容"
+
+
+def placeholder(what: str) -> str:
+    """The text `youfu new` writes where staff must write their own words."""
+    return f"（用自己的话写：{what}）"
+
+
 def _sane(text: str, info: ValidationInfo) -> str:
     bad = unsafe_char(text)
     if bad:
         raise rule_error(invisible_message(bad))
+    if PLACEHOLDER.search(text):
+        raise rule_error(PLACEHOLDER_MESSAGE)
     if info.field_name in SHORT_FIELDS:
         if "\n" in text:
             raise rule_error("不能换行：名称、标题、地址这类文字要写在一行里；请删掉换行")

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from . import figures as fig
 from .problems import Problem
-from .records import CERTAINTY_NAMES, ChangeNote, Id, Inferences, Period, Record, Sources, Text, convert
+from .records import CERTAINTY_NAMES, PLACEHOLDER, PLACEHOLDER_MESSAGE, ChangeNote, Id, Inferences, Period, Record, Sources, Text, convert
 from .sanitize import check_markdown
 from .yamlio import Loaded, parse_yaml, read_text, split_front_matter
 
@@ -54,6 +54,7 @@ class ReportMeta(Record):
     figures: Annotated[list[fig.Figure], Field(default_factory=list, description="关键数字")]
     inferred: Inferences
     sample: bool = Field(default=False, description="示例数据（并非来自资料）时为 true")
+    draft: bool = Field(default=False, description="草稿：true 时只在预览（youfu serve）里显示，不发布")
     change_note: ChangeNote | None = None
 
 
@@ -244,6 +245,8 @@ def check_body(body: str, first_line: int, shown: str) -> Iterator[Problem]:
     # HTML, script and addresses the site does not allow: the same check as every page (sanitize.py).
     yield from check_markdown(body, shown, first_line)
     for number, line in enumerate(body.splitlines(), start=first_line):
+        if PLACEHOLDER.search(line):
+            yield Problem(path=shown, line=number, message=PLACEHOLDER_MESSAGE)
         if _H1.match(line):
             yield Problem(path=shown, line=number,
                           message="报告正文不能有 # 一级标题（标题写在开头信息的 title 里）；小标题请用 ##")
