@@ -136,7 +136,7 @@ VALID = {SOURCES: SOURCES_YML, BUREAUS: BUREAUS_YML, GROUPS_F: GROUPS, LEGAL_F: 
 SERVICE_LIST = ("军人优先窗口、绿色通道、军人病房、先诊疗后结算、一站式结算、优抚门诊、优抚病房、征兵体检定点、征兵体检、优先用血、"
                 "惠民医院、惠民门诊、部队体检、驻军饮水卫生、驻军食品卫生、传染病防控协作、义诊巡诊、对口支援、健康档案")
 FACILITY_KEYS = ("id, name, kind, bureau, region, services, address, phone, hours, status, status_note, claim, "
-                 "curated, checks, shared_text, sources, inferred, note, sample, change_note")
+                 "curated, checks, shared_text, sources, inferred, note, sample, draft, change_note")
 PROVINCE_RULE = "region.province 必须是省级行政区的全称，例如 江苏省"
 NOT_UTF8 = "不是 UTF-8；可能存成了 GBK/GB2312，请另存为 UTF-8）"
 FIX_FIGURE = "；请改正数字，或者在 discrepancy 里说明资料本身的不一致"

@@ -102,8 +102,8 @@ def test_browser_shows_the_problems_and_recovers(site_copy, tmp_path):
                 # Fixed: it reloads into the real page again, with no reload by hand.
                 report.write_text(text, encoding="utf-8")
                 page.locator(".yf-preview-errors").wait_for(state="detached", timeout=90_000)
-                page.wait_for_function("document.querySelector('h1') && document.querySelector('h1')"
-                                       ".textContent.startsWith('大同')", timeout=90_000)
+                # (a locator, not wait_for_function: the preview's CSP forbids evaluating strings)
+                page.locator("h1").filter(has_text="大同").first.wait_for(timeout=90_000)
                 assert page.locator("h1").first.inner_text() == title
             finally:
                 context.close()
