@@ -105,6 +105,7 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
     config = siteconfig.read(root)
     docs = generated_dir(root)
     result = generate.generate(root, docs, config=config)
+    timing("生成源文件")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     if in_place and chosen.name != "zensical":
@@ -129,6 +130,7 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
         elif count > 1:
             prepared = build_shards(chosen, root, docs, folder, count, site_url=site_url, name=target.name)
             postbuild(folder, check_links=check_links, mount=mount, finish_pages=False, prepared=prepared)
+            timing("索引和链接检查")
         else:
             run_engine(chosen, root, ["build", "--site-dir", str(folder), "--strict", "--config-file",
                                       str(root / siteconfig.CONFIG_FILE)],
@@ -214,18 +216,41 @@ def postbuild(site: Path, *, check_links: bool = True, mount: str = "/", finish_
     if finish_pages:
         for path in sorted(site.rglob("*.html")):
             finish_file(path)
+    checking = None
+    if check_links and prepared is not None:
+        # A sharded build checks the links in a process of its own while this one writes the
+        # index: the index adds only search/idx/*.js, which no page links to.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=die_with_parent)
+        checking = pool.submit(linkcheck.broken_links, site, mount)
+        pool.shutdown(wait=False)
     if prepared is not None:
         index = search.write(site, *prepared)
+        timing("写搜索索引")
     else:
         index = indexer.index(site)
     for sentence, share in index.repeated.items():  # template text not marked data-yf-noindex
         print(f"搜索索引未收录（{round(share * 100)}% 的同类页面都有这句，是模板文字）：{sentence}", file=sys.stderr)
     if check_links:
-        broken, _ = linkcheck.broken_links(site, mount)
+        broken, _ = checking.result() if checking is not None else linkcheck.broken_links(site, mount)
         if broken:
             shown = "\n".join(f"{b.page}: {b.link}：{_reason(b.reason)}" for b in broken[:50])
             raise BuildError(f"生成的网站里有 {len(broken)} 个失效的链接或锚点，未替换网站：\n{shown}")
     return index.count
+
+
+TIMINGS_ENV = "YOUFU_TIMINGS"  # set: `youfu build` prints how long each step took (benchmarks)
+_clock = [time.perf_counter()]
+
+
+def timing(step: str) -> None:
+    now = time.perf_counter()
+    if os.environ.get(TIMINGS_ENV):
+        print(f"用时 {now - _clock[0]:.2f} 秒：{step}", file=sys.stderr)
+    _clock[0] = now
 
 
 def finish_file(path: Path) -> str:
@@ -263,6 +288,7 @@ def build_shards(chosen: Engine, root: Path, docs: Path, folder: Path, count: in
         futures = [pool.submit(shard_job, chosen, root, shards.Shard(i, count), folders[i], config, env)
                    for i in range(count)]
         results = [future.result() for future in futures]
+        timing(f"{count} 个引擎进程生成并整理页面")
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -272,7 +298,9 @@ def build_shards(chosen: Engine, root: Path, docs: Path, folder: Path, count: in
         shards.merge(folders[1:], folder)
     finally:
         shutil.rmtree(extra, ignore_errors=True)
-    return merge_documents(results)
+    merged = merge_documents(results)
+    timing("合并分片")
+    return merged
 
 
 def build_one_shard(root: Path, site_dir: Path, spec: str, *, engine_name: str | None = None,
