@@ -64,6 +64,11 @@ def test_jobs_default_to_every_core_but_not_for_a_small_site():
     assert shards.jobs_for(None, 600) == min(cores, 2)
     assert shards.jobs_for(3, 10) == 3  # asked for: as asked
     assert shards.jobs_for(1, 100_000) == 1
+    # More shards than processes when a shard would be too large (built in turn).
+    assert shards.shard_count(2, 40_000, 5000) == 8
+    assert shards.shard_count(2, 40_001, 5000) == 9
+    assert shards.shard_count(4, 1000, 5000) == 4
+    assert shards.shard_count(3, 1000, None) == 3
 
 
 @pytest.mark.build
@@ -74,6 +79,11 @@ def test_the_shipped_data_built_by_three_shards_is_byte_identical(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert not list(tmp_path.glob(".*shards-*")), "the shards' folders are removed"
     assert_same_tree(one, three)
+    # One process at a time, at most 80 pages each: three shards built in turn.
+    turns = tmp_path / "turns"
+    done = build(ROOT, turns, "--jobs", "1", "--shard-pages", "80", engine="mkdocs")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert_same_tree(one, turns)
 
     # The CI way: one job per shard, then youfu merge (in any order of the folders).
     parts = [tmp_path / f"part{i}" for i in range(3)]

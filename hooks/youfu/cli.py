@@ -139,7 +139,7 @@ def check_command(site: Path) -> int:
 
 
 def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str | None, in_place: bool = False,
-                  jobs: int | None = 1, shard: str | None = None) -> int:
+                  jobs: int | None = 1, shard: str | None = None, shard_pages: int | None = None) -> int:
     import signal
 
     from . import generate, pipeline
@@ -154,7 +154,7 @@ def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str 
             result = pipeline.build_one_shard(root, site_dir, shard, engine_name=engine, site_url=site_url)
         else:
             result = pipeline.build(root, site_dir, engine_name=engine, site_url=site_url, in_place=in_place,
-                                    jobs=jobs)
+                                    jobs=jobs, shard_pages=shard_pages)
     except generate.GenerateError as error:
         _report_error(error)
         print(f"未生成网站，{site_dir} 保持原样", file=sys.stderr)
@@ -189,7 +189,7 @@ def merge_command(root: Path, folders: list[Path], site_dir: Path, site_url: str
 
 def _jobs(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"--jobs 要写一个正整数，例如 4（现在写的是 {text!r}）")
+        raise argparse.ArgumentTypeError(f"要写一个正整数，例如 4（现在写的是 {text!r}）")
     return int(text)
 
 
@@ -310,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     bld.add_argument("--site-url", default=None, help="公开地址，如 https://example.org/youfu/")
     bld.add_argument("--jobs", type=_jobs, default=None,
                      help="同时运行几个引擎进程（默认：每个 CPU 核一个，但每个至少 250 个页面；1 = 单进程）")
+    bld.add_argument("--shard-pages", type=_jobs, default=None, metavar="N",
+                     help="每个引擎进程最多生成 N 个页面（分片多于进程时轮流生成，内存更少；例如 5000）")
     bld.add_argument("--shard", default=None, metavar="i/K",
                      help="只生成第 i 个分片（共 K 个，从 0 数起），供 CI 分机生成；之后用 youfu merge 合并")
     bld.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)  # youfu publish: an empty release folder
@@ -335,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         return check_command(args.site.resolve())
     if args.command == "build":
         return build_command(root, (args.site_dir or root / "site").resolve(), args.engine, args.site_url,
-                             args.in_place, args.jobs, args.shard)
+                             args.in_place, args.jobs, args.shard, args.shard_pages)
     if args.command == "merge":
         return merge_command(root, [f.resolve() for f in args.shards], (args.site_dir or root / "site").resolve(),
                              args.site_url)

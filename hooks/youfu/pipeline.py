@@ -93,11 +93,13 @@ def environment(docs: Path, *, site_url: str | None = None, building: bool = Fal
 
 
 def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_url: str | None = None,
-          check_links: bool = True, in_place: bool = False, jobs: int | None = 1) -> generate.Result:
+          check_links: bool = True, in_place: bool = False, jobs: int | None = 1,
+          shard_pages: int | None = None) -> generate.Result:
     """Generate, build with the engine into a staging folder, index and check it, then swap it
     into `site_dir`. Raises GenerateError (data problems) or BuildError; `site_dir` is then
-    untouched. `jobs`: engine processes (shards.py; None: every core, one per 250 pages at
-    most; Zensical always one). `in_place`: `site_dir` is an empty folder made for this build by a caller that
+    untouched. `jobs`: engine processes at once (shards.py; None: every core, one per 250
+    pages at most; Zensical always one); `shard_pages`: at most this many pages per engine
+    process (more shards than `jobs`, built in turn: less memory per process). `in_place`: `site_dir` is an empty folder made for this build by a caller that
     does its own switching (youfu publish); the build goes straight into it."""
     chosen = engine(engine_name)
     if site_url:
@@ -121,14 +123,17 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
             raise BuildError(str(error)) from None
     mount = urlsplit(config.site_url or "/").path or "/"
     try:
-        count = 1 if chosen.name == "zensical" else shards.jobs_for(jobs, sum(1 for _ in docs.rglob("*.md")))
+        pages = sum(1 for _ in docs.rglob("*.md"))
+        workers = 1 if chosen.name == "zensical" else shards.jobs_for(jobs, pages)
+        count = 1 if chosen.name == "zensical" else shards.shard_count(workers, pages, shard_pages)
         if chosen.name == "zensical":
             config_file = zensical_config(root, folder)
             run_engine(chosen, root, ["build", "--config-file", str(config_file)],
                        environment(docs, site_url=site_url, building=True))
             postbuild(folder, check_links=check_links, mount=mount)
         elif count > 1:
-            prepared = build_shards(chosen, root, docs, folder, count, site_url=site_url, name=target.name)
+            prepared = build_shards(chosen, root, docs, folder, count, site_url=site_url, name=target.name,
+                                    workers=workers)
             postbuild(folder, check_links=check_links, mount=mount, finish_pages=False, prepared=prepared)
             timing("索引和链接检查")
         else:
@@ -268,9 +273,10 @@ def finish_file(path: Path) -> str:
 
 
 def build_shards(chosen: Engine, root: Path, docs: Path, folder: Path, count: int, *,
-                 site_url: str | None = None, name: str = "site") -> tuple:
+                 site_url: str | None = None, name: str = "site", workers: int | None = None) -> tuple:
     """Build the generated tree `docs` into `folder` with `count` engine processes at once,
-    each writing one shard of the pages into its own folder (shard 0 into `folder`), then
+    (`workers` at a time, default all), each writing one shard of the pages into its own
+    folder (shard 0 into `folder`), then
     finishing its pages and reading their search documents in its own process; merge the
     folders into `folder`. Returns (documents, aliases, lexicon) for `search.write`, in the
     order a one-process build reads them."""
@@ -283,12 +289,13 @@ def build_shards(chosen: Engine, root: Path, docs: Path, folder: Path, count: in
     env = environment(docs, site_url=site_url, building=True)
     config = str(root / siteconfig.CONFIG_FILE)
     context = multiprocessing.get_context("spawn")  # a fresh small process, not a copy of this one
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=die_with_parent)
+    pool = ProcessPoolExecutor(max_workers=min(count, workers or count), mp_context=context,
+                               initializer=die_with_parent)
     try:
         futures = [pool.submit(shard_job, chosen, root, shards.Shard(i, count), folders[i], config, env)
                    for i in range(count)]
         results = [future.result() for future in futures]
-        timing(f"{count} 个引擎进程生成并整理页面")
+        timing(f"{count} 个分片（同时 {min(count, workers or count)} 个引擎进程）生成并整理页面")
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise

@@ -79,6 +79,15 @@ def jobs_for(requested: int | None, page_count: int) -> int:
     return max(1, jobs)
 
 
+def shard_count(jobs: int, page_count: int, max_pages: int | None = None) -> int:
+    """How many shards: one per job, more when a shard would hold over `max_pages` pages
+    (each engine process keeps every page it built until its end: its memory grows with them)."""
+    count = max(1, jobs)
+    if max_pages and max_pages > 0:
+        count = max(count, -(-page_count // max_pages))
+    return count
+
+
 def merge(folders: list[Path], target: Path, *, copy: bool = False) -> int:
     """Move (`copy`: copy) every file of the shard folders into `target` (created if needed), the first
     folder's copy winning where several have the same file (shared files are identical in
