@@ -131,3 +131,19 @@ def test_a_300_report_corpus_built_by_three_shards_is_byte_identical(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert len([p for p in tree(one) if p.startswith("reports/")]) > 300
     assert_same_tree(one, three)
+
+
+def test_generation_in_its_own_process_reports_data_problems_as_they_are(site_copy, tmp_path):
+    """A large site generates its tree in a separate process (its memory is freed before the
+    engines start); a data problem still comes back as `path:line: message`, not a traceback."""
+    from youfu import generate, pipeline, siteconfig
+
+    bureaus = site_copy / "data" / "bureaus.yml"
+    bureaus.write_text(bureaus.read_text(encoding="utf-8") + "\n- id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(generate.GenerateError) as error:
+        pipeline.generate_apart(site_copy, tmp_path / "docs", siteconfig.read(site_copy))
+    assert error.value.problems
+    assert all(str(p).startswith("data/bureaus.yml:") for p in error.value.problems), error.value.problems
+    good = pipeline.generate_apart(ROOT, tmp_path / "ok",
+                                   siteconfig.read(ROOT))
+    assert (tmp_path / "ok" / "index.md").is_file() and good.total > 100

@@ -106,7 +106,10 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
         os.environ["YOUFU_SITE_URL"] = site_url  # mkdocs.yml reads site_url from it; so does siteconfig
     config = siteconfig.read(root)
     docs = generated_dir(root)
-    result = generate.generate(root, docs, config=config)
+    if jobs != 1 and _large(root):
+        result = generate_apart(root, docs, config)
+    else:
+        result = generate.generate(root, docs, config=config)
     timing("生成源文件")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -296,8 +299,10 @@ def build_shards(chosen: Engine, root: Path, docs: Path, folder: Path, count: in
                    for i in range(count)]
         results = [future.result() for future in futures]
         timing(f"{count} 个分片（同时 {min(count, workers or count)} 个引擎进程）生成并整理页面")
-    except BaseException:
+    except BaseException:  # a failed shard, Ctrl-C, SIGTERM: stop the other shards now
         pool.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():
+            child.terminate()  # its engine is killed with it (die_with_parent)
         raise
     finally:
         pool.shutdown(wait=True)
@@ -308,6 +313,37 @@ def build_shards(chosen: Engine, root: Path, docs: Path, folder: Path, count: in
     merged = merge_documents(results)
     timing("合并分片")
     return merged
+
+
+def _large(root: Path) -> bool:
+    """A site with more hand-written pages than a sharded build starts with (shards.py)."""
+    count = 0
+    for _ in (root / "content").rglob("*.md"):
+        count += 1
+        if count > 2 * shards.MIN_PAGES_PER_SHARD:
+            return True
+    return False
+
+
+def generate_apart(root: Path, docs: Path, config: siteconfig.SiteConfig) -> generate.Result:
+    """`generate.generate` in a fresh process of its own: the memory it needs (every file of the
+    tree at once) is given back before the engine processes start."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=die_with_parent) as pool:
+        done, value = pool.submit(_generate_job, root, docs, config).result()
+    if not done:
+        raise generate.GenerateError(*value)
+    return value
+
+
+def _generate_job(root: Path, docs: Path, config: siteconfig.SiteConfig) -> tuple:
+    try:
+        return True, generate.generate(root, docs, config=config)
+    except generate.GenerateError as error:  # its problems travel back as they are
+        return False, (str(error), error.problems)
 
 
 def build_one_shard(root: Path, site_dir: Path, spec: str, *, engine_name: str | None = None,
