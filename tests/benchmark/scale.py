@@ -18,6 +18,9 @@ per repeat, build it three ways, each into a fresh folder:
 Measured per build:
 
 * wall time (time.perf_counter around the whole command);
+* CPU time: user + system seconds of the whole process tree (/usr/bin/time -v). On a busy
+  shared machine the wall time says more about the neighbours than about the build; the CPU
+  time does not (it shows the work the sharding adds, not what it saves in wall time);
 * peak RSS of the largest process: "Maximum resident set size" of /usr/bin/time -v, which is
   the largest maxrss of any single process of the tree (the kernel keeps the largest of the
   waited-for descendants); without /usr/bin/time, the sampled figure below;
@@ -178,13 +181,18 @@ def measure(variant: str, project: Path, site: Path, jobs: int, timeout: float) 
     sampler.done.set()
     sampler.join()
     largest_mb = sampler.largest / 1024
-    source = "sampled"
+    source, cpu = "sampled", None
     if use_time and timefile.exists():
-        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", timefile.read_text())
+        text = timefile.read_text()
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
         if found:
             largest_mb, source = int(found.group(1)) / 1024, "time -v"
+        user = re.search(r"User time \(seconds\): ([\d.]+)", text)
+        system = re.search(r"System time \(seconds\): ([\d.]+)", text)
+        if user and system:
+            cpu = round(float(user.group(1)) + float(system.group(1)), 1)
     pages = sum(1 for _ in site.rglob("*.html")) if ok else 0
-    return {"variant": variant, "ok": ok, "wall_s": round(wall, 2), "largest_mb": round(largest_mb, 1),
+    return {"variant": variant, "ok": ok, "wall_s": round(wall, 2), "cpu_s": cpu, "largest_mb": round(largest_mb, 1),
             "largest_source": source, "all_mb": round(sampler.total / 1024, 1), "pages": pages,
             "by_role_mb": {k: round(v / 1024) for k, v in sorted(sampler.roles.items()) if k != "other"},
             "error": None if ok else output[-2000:]}
@@ -223,13 +231,13 @@ def main(argv: list[str] | None = None) -> int:
                     run.update(size=size, repeat=repeat, jobs=1 if variant == "jobs=1" else args.jobs)
                     runs.append(run)
                     status = "ok" if run["ok"] else "FAILED"
-                    print(f"  N={size} #{repeat + 1} {variant:8} {status}: {run['wall_s']:7.1f} s, largest process "
+                    print(f"  N={size} #{repeat + 1} {variant:8} {status}: {run['wall_s']:7.1f} s (CPU {run['cpu_s']} s), largest process "
                           f"{run['largest_mb']:6.0f} MB, all processes {run['all_mb']:6.0f} MB; largest sampled by role "
                           f"{run['by_role_mb']}", flush=True)
                     if not run["ok"]:
                         print(run["error"], file=sys.stderr)
         print()
-        print(f"{'N':>6} {'variant':9} {'wall s':>8} {'largest MB':>11} {'all MB':>8}   (medians)")
+        print(f"{'N':>6} {'variant':9} {'wall s':>8} {'CPU s':>8} {'largest MB':>11} {'all MB':>8}   (medians)")
         table: dict[tuple[int, str], dict] = {}
         for size in args.sizes:
             for variant in args.variants:
@@ -237,16 +245,22 @@ def main(argv: list[str] | None = None) -> int:
                 if not done:
                     continue
                 row = {key: statistics.median(r[key] for r in done) for key in ("wall_s", "largest_mb", "all_mb")}
+                cpus = [r["cpu_s"] for r in done if r["cpu_s"] is not None]
+                row["cpu_s"] = statistics.median(cpus) if cpus else None
                 table[(size, variant)] = row
-                print(f"{size:>6} {variant:9} {row['wall_s']:8.1f} {row['largest_mb']:11.0f} {row['all_mb']:8.0f}")
+                print(f"{size:>6} {variant:9} {row['wall_s']:8.1f} {row['cpu_s'] or 0:8.1f} {row['largest_mb']:11.0f} "
+                      f"{row['all_mb']:8.0f}")
         print()
         ratios = []
         for size in args.sizes:
             for top, bottom in (("jobs=K", "jobs=1"), ("jobs=1", "baseline"), ("jobs=K", "baseline")):
                 if (size, top) in table and (size, bottom) in table:
                     ratio = table[(size, top)]["wall_s"] / table[(size, bottom)]["wall_s"]
-                    ratios.append({"size": size, "of": top, "to": bottom, "wall_ratio": round(ratio, 3)})
-                    print(f"N={size}: wall time {top} / {bottom} = {ratio:.2f}×")
+                    one, other = table[(size, top)]["cpu_s"], table[(size, bottom)]["cpu_s"]
+                    cpu_ratio = round(one / other, 3) if one and other else None
+                    ratios.append({"size": size, "of": top, "to": bottom, "wall_ratio": round(ratio, 3),
+                                   "cpu_ratio": cpu_ratio})
+                    print(f"N={size}: {top} / {bottom}: wall time {ratio:.2f}×, CPU time {cpu_ratio}×")
         if args.json:
             args.json.write_text(json.dumps({"machine": machine, "jobs": args.jobs, "runs": runs, "ratios": ratios,
                                              "medians": {f"{s}/{v}": row for (s, v), row in table.items()}},
