@@ -10,6 +10,8 @@ per repeat, build it three ways, each into a fresh folder:
              finishing, search index and link check (today's single-process build);
 * jobs=K     `python -m youfu build --jobs K`: the same with K MkDocs processes over shards
              of the pages (hooks/youfu/shards.py), merged, indexed and checked once;
+* capped     (with --shard-pages N and `--variants … capped`) jobs=K with at most N pages per
+             engine process: more shards than processes, built in turn;
 * baseline   `python -m mkdocs build --strict` with YOUFU_SEARCH=material and
              YOUFU_MATERIAL_SEARCH=true, exactly as tests/benchmark/run.py builds its
              baseline (Material's search plugin on; the youfu hook generates the tree and
@@ -145,7 +147,8 @@ class Sampler(threading.Thread):
 # ---------------------------------------------------------------------------
 
 
-def command_for(variant: str, project: Path, site: Path, jobs: int) -> tuple[list[str], dict[str, str]]:
+def command_for(variant: str, project: Path, site: Path, jobs: int,
+                shard_pages: int | None = None) -> tuple[list[str], dict[str, str]]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("YOUFU_SEARCH", "YOUFU_MATERIAL_SEARCH", "YOUFU_SHARD", "YOUFU_BUILD", "YOUFU_DOCS_DIR")}
     env["NO_MKDOCS_2_WARNING"] = "1"
@@ -154,14 +157,16 @@ def command_for(variant: str, project: Path, site: Path, jobs: int) -> tuple[lis
         return [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site),
                 "--config-file", str(project / "mkdocs.yml")], env
     count = 1 if variant == "jobs=1" else jobs
+    capped = ["--shard-pages", str(shard_pages)] if variant == "capped" and shard_pages else []
     return [sys.executable, "-m", "youfu", "build", "--root", str(project), "--site-dir", str(site),
-            "--jobs", str(count)], env
+            "--jobs", str(count), *capped], env
 
 
-def measure(variant: str, project: Path, site: Path, jobs: int, timeout: float) -> dict:
+def measure(variant: str, project: Path, site: Path, jobs: int, timeout: float,
+            shard_pages: int | None = None) -> dict:
     if site.exists():
         shutil.rmtree(site)
-    command, env = command_for(variant, project, site, jobs)
+    command, env = command_for(variant, project, site, jobs, shard_pages)
     timefile = site.parent / f".time-{site.name}.txt"
     use_time = Path(TIME).exists()
     if use_time:
@@ -204,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="K (default: every core)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--variants", nargs="+", default=["jobs=1", "jobs=K", "baseline"],
-                        choices=["jobs=1", "jobs=K", "baseline"])
+                        choices=["jobs=1", "jobs=K", "capped", "baseline"],
+                        help="capped: jobs=K with --shard-pages (more shards than processes, built in turn)")
+    parser.add_argument("--shard-pages", type=int, default=None, help="pages per engine process for 'capped'")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="build the corpora here and keep them")
@@ -226,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             for repeat in range(args.repeat):
                 for variant in args.variants:
                     site = work / f"site-{size}-{variant.replace('=', '')}"
-                    run = measure(variant, project, site, args.jobs, args.timeout)
+                    run = measure(variant, project, site, args.jobs, args.timeout, args.shard_pages)
                     shutil.rmtree(site, ignore_errors=True)
                     run.update(size=size, repeat=repeat, jobs=1 if variant == "jobs=1" else args.jobs)
                     runs.append(run)
@@ -253,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         ratios = []
         for size in args.sizes:
-            for top, bottom in (("jobs=K", "jobs=1"), ("jobs=1", "baseline"), ("jobs=K", "baseline")):
+            for top, bottom in (("jobs=K", "jobs=1"), ("capped", "jobs=1"), ("jobs=1", "baseline"),
+                                ("jobs=K", "baseline"), ("capped", "baseline")):
                 if (size, top) in table and (size, bottom) in table:
                     ratio = table[(size, top)]["wall_s"] / table[(size, bottom)]["wall_s"]
                     one, other = table[(size, top)]["cpu_s"], table[(size, bottom)]["cpu_s"]
