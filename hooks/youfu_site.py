@@ -5,7 +5,9 @@ engine builds that tree (mkdocs.yml reads its folder from YOUFU_DOCS_DIR); this 
 only adds the search index after a preview rebuild. Run directly (`mkdocs build`, `mkdocs
 serve`), it runs the same steps itself: generate the tree before the build, point the
 engine at it, index and check the result afterwards. It uses only public hook events and
-configuration values, and never changes what a page holds.
+configuration values, and never changes what a published page holds. In a sharded build
+(YOUFU_SHARD=i/K, youfu/shards.py) it gives the pages of other shards an empty body and
+template, so that this process writes only its own shard's pages.
 """
 from __future__ import annotations
 

@@ -6,7 +6,10 @@ ProperDocs, Zensical; `--engine` chooses). The engine only ever sees the generat
 where the tree is by the environment variable YOUFU_DOCS_DIR (mkdocs.yml reads `docs_dir`
 from it), and its output folder is post-processed by plain Python. A failed step leaves
 the site folder as it was: the engine builds into a staging folder next to it, and only
-a build that passed every check replaces it.
+a build that passed every check replaces it. A large site is built by several engine
+processes at once, each writing one shard of the pages (`build_shards`, shards.py), or by
+several CI jobs (`build_one_shard`, then `merge_shards`); the merged site is the same, byte
+for byte, as one process makes.
 """
 from __future__ import annotations
 
