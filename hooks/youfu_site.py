@@ -5,7 +5,9 @@ engine builds that tree (mkdocs.yml reads its folder from YOUFU_DOCS_DIR); this 
 only adds the search index after a preview rebuild. Run directly (`mkdocs build`, `mkdocs
 serve`), it runs the same steps itself: generate the tree before the build, point the
 engine at it, index and check the result afterwards. It uses only public hook events and
-configuration values, and never changes what a page holds.
+configuration values, and never changes what a published page holds. In a sharded build
+(YOUFU_SHARD=i/K, youfu/shards.py) it gives the pages of other shards an empty body and
+template, so that this process writes only its own shard's pages.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
-from youfu import generate, pipeline, preview, sanitize, security, siteconfig, staging
+from youfu import generate, pipeline, preview, sanitize, security, shards, siteconfig, staging
 from youfu.problems import DataError
 
 log = logging.getLogger("mkdocs.plugins.youfu")
@@ -46,6 +48,7 @@ def on_shutdown():
 
 def on_config(config):
     root = Path(config.config_file_path).parent
+    _state["shard"] = _shard(config)
     _state["root"] = root
     # youfu generates sitemap.xml itself, and only with the site's address (feeds.sitemap);
     # the theme's, empty without one, is not made.
@@ -91,6 +94,31 @@ def on_files(files, config):
     if theirs is not None and not Path(theirs.abs_src_path).resolve().is_relative_to(Path(config.docs_dir).resolve()):
         files.remove(theirs)
     return files
+
+
+def _shard(config):
+    """YOUFU_SHARD=i/K (`youfu build --jobs K` or `--shard i/K`): this process builds shard i only."""
+    try:
+        shard = shards.from_environment()
+    except shards.ShardError as error:
+        raise Abort(str(error)) from None
+    if shard is not None and shard.count > 1:
+        # Pages of other shards are rendered empty here, so their anchors are unknown to this
+        # process; youfu checks every link and anchor once over the merged site (linkcheck.py).
+        config.validation.links.anchors = logging.DEBUG
+    return shard
+
+
+@event_priority(100)  # first: no other plugin works on a page this process does not build
+def on_page_markdown(markdown, page, config, files):
+    shard = _state.get("shard")
+    if shard is None or shard.count <= 1 or shard.owns(page.file.src_uri):
+        return markdown
+    # Another process builds this page: render nothing, write nothing (empty output is skipped).
+    # Its title must stay what the full page gives (the navigation of this shard's pages shows
+    # it): without a title in its front matter the Markdown is kept for its first heading.
+    page.meta["template"] = shards.SKIP_TEMPLATE
+    return "" if "title" in page.meta else markdown
 
 
 def on_env(env, config, files):

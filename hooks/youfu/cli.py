@@ -180,7 +180,8 @@ def check_command(site: Path) -> int:
     return 1 if broken else 0
 
 
-def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str | None, in_place: bool = False) -> int:
+def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str | None, in_place: bool = False,
+                  jobs: int | None = 1, shard: str | None = None, shard_pages: int | None = None) -> int:
     import signal
 
     from . import generate, pipeline
@@ -191,7 +192,11 @@ def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str 
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
     try:
-        result = pipeline.build(root, site_dir, engine_name=engine, site_url=site_url, in_place=in_place)
+        if shard:
+            result = pipeline.build_one_shard(root, site_dir, shard, engine_name=engine, site_url=site_url)
+        else:
+            result = pipeline.build(root, site_dir, engine_name=engine, site_url=site_url, in_place=in_place,
+                                    jobs=jobs, shard_pages=shard_pages)
     except generate.GenerateError as error:
         _report_error(error)
         print(f"未生成网站，{site_dir} 保持原样", file=sys.stderr)
@@ -204,8 +209,30 @@ def build_command(root: Path, site_dir: Path, engine: str | None, site_url: str 
         print(f"已中断，{site_dir} 保持原样", file=sys.stderr)
         return 130
     _print_warnings(result)
+    if shard:
+        print(f"分片 {shard} 已生成到 {site_dir}（{generate.describe(result)}）；全部分片生成后运行 youfu merge")
+        return 0
     print(f"网站已生成到 {site_dir}（{generate.describe(result)}）")
     return 0
+
+
+def merge_command(root: Path, folders: list[Path], site_dir: Path, site_url: str | None) -> int:
+    from . import pipeline
+
+    try:
+        count = pipeline.merge_shards(root, folders, site_dir, site_url=site_url)
+    except pipeline.BuildError as error:
+        print(error, file=sys.stderr)
+        print(f"未合并，{site_dir} 保持原样", file=sys.stderr)
+        return 1
+    print(f"已把 {len(folders)} 个分片合并到 {site_dir}（{count} 个页面建了搜索索引）")
+    return 0
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"要写一个正整数，例如 4（现在写的是 {text!r}）")
+    return int(text)
 
 
 def _print_warnings(result) -> None:
@@ -361,7 +388,18 @@ def main(argv: list[str] | None = None) -> int:
     bld.add_argument("--engine", choices=["mkdocs", "properdocs", "zensical"], default=None,
                      help="网站引擎（默认：已安装的第一个；也可用环境变量 YOUFU_ENGINE）")
     bld.add_argument("--site-url", default=None, help="公开地址，如 https://example.org/youfu/")
+    bld.add_argument("--jobs", type=_jobs, default=None,
+                     help="同时运行几个引擎进程（默认：每个 CPU 核一个，但每个至少 250 个页面；1 = 单进程）")
+    bld.add_argument("--shard-pages", type=_jobs, default=None, metavar="N",
+                     help="每个引擎进程最多生成 N 个页面（分片多于进程时轮流生成，内存更少；例如 5000）")
+    bld.add_argument("--shard", default=None, metavar="i/K",
+                     help="只生成第 i 个分片（共 K 个，从 0 数起），供 CI 分机生成；之后用 youfu merge 合并")
     bld.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)  # youfu publish: an empty release folder
+    mrg = sub.add_parser("merge", help="合并 youfu build --shard 生成的分片文件夹，建搜索索引、查链接，再替换 site/")
+    mrg.add_argument("shards", type=Path, nargs="+", help="分片文件夹（youfu build --shard i/K --site-dir 的输出）")
+    mrg.add_argument("--root", type=Path, default=None)
+    mrg.add_argument("--site-dir", type=Path, default=None, help="输出文件夹（默认 site）")
+    mrg.add_argument("--site-url", default=None, help="公开地址，如 https://example.org/youfu/")
     srv = sub.add_parser("serve", help="本地预览：改动数据、报告或模板后自动更新")
     srv.add_argument("--root", type=Path, default=None)
     srv.add_argument("--engine", choices=["mkdocs", "properdocs", "zensical"], default=None)
@@ -381,7 +419,10 @@ def main(argv: list[str] | None = None) -> int:
         return check_command(args.site.resolve())
     if args.command == "build":
         return build_command(root, (args.site_dir or root / "site").resolve(), args.engine, args.site_url,
-                             args.in_place)
+                             args.in_place, args.jobs, args.shard, args.shard_pages)
+    if args.command == "merge":
+        return merge_command(root, [f.resolve() for f in args.shards], (args.site_dir or root / "site").resolve(),
+                             args.site_url)
     if args.command == "serve":
         return serve_command(root, args.engine, args.dev_addr, not args.full)
     if args.command == "schemas":

@@ -125,19 +125,23 @@ def generate(root: Path, out: Path, *, config: siteconfig.SiteConfig | None = No
     if not preview:
         leave_out = frozenset(report.src_uri for report in drafts(catalog))
         catalog = published(catalog)
-    files = render_site(root, config, catalog, memo or Memo(), leave_out=leave_out)
+    files = render_site(root, config, catalog, memo, leave_out=leave_out)
     result = sync(out, files)
     if not config.site_url:
         result.warnings.append(feeds.missing_site_url())
     return result
 
 
-def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, memo: Memo,
+def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, memo: Memo | None,
                 leave_out: frozenset[str] = frozenset()) -> dict[str, bytes]:
     """Every file of the tree, by its path in the tree. A file whose signature is in `memo`
     is taken from there: the signature covers the data files, the templates, the
-    configuration, git's HEAD (change histories) and what the page itself shows.
-    `leave_out`: files of content/ not published (drafts)."""
+    configuration, git's HEAD (change histories) and what the page itself shows. Without
+    `memo` (a one-off build) no signature is worked out: every page is rendered once anyway,
+    and signing what each list shows grows with pages × reports. `leave_out`: files of
+    content/ not published (drafts)."""
+    remember = memo is not None
+    memo = memo if memo is not None else Memo()
     plan = getattr(catalog, "plan", None) or site_plan(catalog)
     head = siteinfo.git_head(root)
     if memo.info is None or memo.info[0] != head or head is None:
@@ -145,12 +149,15 @@ def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, mem
     info = memo.info[1]
     base = signature([files_signature(root / "data", config.overrides), _stat(root / siteconfig.CONFIG_FILE), head,
                       config.site_url, siteinfo.build_date()])
-    reports = _ReportSignatures(catalog)
+    reports = _ReportSignatures(catalog) if remember else _NoSignatures()
     renderer = Renderer(root, config, catalog, plan, info, extra=_data_paths() | {feeds.FEED} | (
         {feeds.SITEMAP} if config.site_url else set()), leave_out=leave_out)
     files: dict[str, bytes] = {}
 
     def made(path: str, inputs: list, make) -> None:
+        if not remember:
+            files[path] = make()
+            return
         key = signature([base, *inputs])
         cached = memo.pages.get(path)
         files[path] = cached[1] if cached and cached[0] == key else make()
@@ -198,6 +205,16 @@ def _data_files(catalog: Catalog, memo: Memo, base: str, every: str) -> dict[str
     for path, content in out.items():
         memo.pages[path] = (key, content)
     return out
+
+
+class _NoSignatures:
+    """Stands for _ReportSignatures when nothing is remembered between runs."""
+
+    def of(self, context: dict) -> str:
+        return ""
+
+    def all(self) -> str:
+        return ""
 
 
 class _ReportSignatures:

@@ -30,19 +30,30 @@ def documents(site: Path) -> tuple[list[search.SearchDoc], dict[str, list[str]],
     lexicon = vocab.Lexicon()
     for path in sorted(site.rglob("*.html")):
         text = path.read_text(encoding="utf-8", errors="replace")
-        found = _ALIASES.search(text)
-        if found:
-            aliases = meta_of(found.group(1))
-        found = _LEXICON.search(text)
-        if found:
-            words = meta_of(found.group(1))
-            lexicon = vocab.Lexicon(words=frozenset(words["words"]),
-                                    synonyms=tuple(tuple(g) for g in words["synonyms"]),
-                                    english={k: tuple(v) for k, v in words["english"].items()})
+        page_aliases, page_lexicon = page_extras(text)
+        if page_aliases is not None:
+            aliases = page_aliases
+        if page_lexicon is not None:
+            lexicon = page_lexicon
         doc = document(path.relative_to(site).as_posix(), text)
         if doc is not None:
             docs.append(doc)
     return docs, aliases, lexicon
+
+
+def page_extras(text: str) -> tuple[dict[str, list[str]] | None, vocab.Lexicon | None]:
+    """The pinyin aliases and the query words a page carries (the search page), else None."""
+    aliases = lexicon = None
+    found = _ALIASES.search(text)
+    if found:
+        aliases = meta_of(found.group(1))
+    found = _LEXICON.search(text)
+    if found:
+        words = meta_of(found.group(1))
+        lexicon = vocab.Lexicon(words=frozenset(words["words"]),
+                                synonyms=tuple(tuple(g) for g in words["synonyms"]),
+                                english={k: tuple(v) for k, v in words["english"].items()})
+    return aliases, lexicon
 
 
 def document(url: str, text: str) -> search.SearchDoc | None:

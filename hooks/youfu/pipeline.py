@@ -6,7 +6,10 @@ ProperDocs, Zensical; `--engine` chooses). The engine only ever sees the generat
 where the tree is by the environment variable YOUFU_DOCS_DIR (mkdocs.yml reads `docs_dir`
 from it), and its output folder is post-processed by plain Python. A failed step leaves
 the site folder as it was: the engine builds into a staging folder next to it, and only
-a build that passed every check replaces it.
+a build that passed every check replaces it. A large site is built by several engine
+processes at once, each writing one shard of the pages (`build_shards`, shards.py), or by
+several CI jobs (`build_one_shard`, then `merge_shards`); the merged site is the same, byte
+for byte, as one process makes.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import generate, indexer, linkcheck, preview, sanitize, security, siteconfig, staging
+from . import generate, indexer, linkcheck, preview, sanitize, search, security, shards, siteconfig, staging
 from .catalog import load_catalog
 from .compact import compact
 
@@ -93,17 +96,24 @@ def environment(docs: Path, *, site_url: str | None = None, building: bool = Fal
 
 
 def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_url: str | None = None,
-          check_links: bool = True, in_place: bool = False) -> generate.Result:
+          check_links: bool = True, in_place: bool = False, jobs: int | None = 1,
+          shard_pages: int | None = None) -> generate.Result:
     """Generate, build with the engine into a staging folder, index and check it, then swap it
     into `site_dir`. Raises GenerateError (data problems) or BuildError; `site_dir` is then
-    untouched. `in_place`: `site_dir` is an empty folder made for this build by a caller that
+    untouched. `jobs`: engine processes at once (shards.py; None: every core, one per 250
+    pages at most; Zensical always one); `shard_pages`: at most this many pages per engine
+    process (more shards than `jobs`, built in turn: less memory per process). `in_place`: `site_dir` is an empty folder made for this build by a caller that
     does its own switching (youfu publish); the build goes straight into it."""
     chosen = engine(engine_name)
     if site_url:
         os.environ["YOUFU_SITE_URL"] = site_url  # mkdocs.yml reads site_url from it; so does siteconfig
     config = siteconfig.read(root)
     docs = generated_dir(root)
-    result = generate.generate(root, docs, config=config)
+    if jobs != 1 and _large(root):
+        result = generate_apart(root, docs, config)
+    else:
+        result = generate.generate(root, docs, config=config)
+    timing("生成源文件")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     if in_place and chosen.name != "zensical":
@@ -117,16 +127,26 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
             target, folder = staging.staging_folder(site_dir)
         except staging.StagingError as error:
             raise BuildError(str(error)) from None
+    mount = urlsplit(config.site_url or "/").path or "/"
     try:
+        pages = sum(1 for _ in docs.rglob("*.md"))
+        workers = 1 if chosen.name == "zensical" else shards.jobs_for(jobs, pages)
+        count = 1 if chosen.name == "zensical" else shards.shard_count(workers, pages, shard_pages)
         if chosen.name == "zensical":
             config_file = zensical_config(root, folder)
             run_engine(chosen, root, ["build", "--config-file", str(config_file)],
                        environment(docs, site_url=site_url, building=True))
+            postbuild(folder, check_links=check_links, mount=mount)
+        elif count > 1:
+            prepared = build_shards(chosen, root, docs, folder, count, site_url=site_url, name=target.name,
+                                    workers=workers)
+            postbuild(folder, check_links=check_links, mount=mount, finish_pages=False, prepared=prepared)
+            timing("索引和链接检查")
         else:
             run_engine(chosen, root, ["build", "--site-dir", str(folder), "--strict", "--config-file",
                                       str(root / siteconfig.CONFIG_FILE)],
                        environment(docs, site_url=site_url, building=True))
-        postbuild(folder, check_links=check_links, mount=urlsplit(config.site_url or "/").path or "/")
+            postbuild(folder, check_links=check_links, mount=mount)
         if folder != target:
             staging.swap(folder, target)
     finally:
@@ -197,25 +217,235 @@ def _stop(process: subprocess.Popen) -> None:
             pass
 
 
-def postbuild(site: Path, *, check_links: bool = True, mount: str = "/", finish_pages: bool = True) -> int:
+def postbuild(site: Path, *, check_links: bool = True, mount: str = "/", finish_pages: bool = True,
+              prepared: tuple | None = None) -> int:
     """The steps after the engine, on a built folder: pages made smaller (`compact`), the
     search index and the link check (`mount`: the path the site is served under, from its
-    public address). A preview skips the page rewriting (the server may be reading them)."""
+    public address). A preview skips the page rewriting (the server may be reading them).
+    `prepared`: the search documents, aliases and lexicon already read from the finished pages
+    (a sharded build reads them in each shard's process, `finish_shard`)."""
     if finish_pages:
         for path in sorted(site.rglob("*.html")):
-            text = path.read_text(encoding="utf-8")
-            finished = finish_page(text)
-            if finished != text:
-                path.write_text(finished, encoding="utf-8")
-    index = indexer.index(site)
+            finish_file(path)
+    checking = None
+    if check_links and prepared is not None:
+        # A sharded build checks the links in a process of its own while this one writes the
+        # index: the index adds only search/idx/*.js, which no page links to.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=die_with_parent)
+        checking = pool.submit(linkcheck.broken_links, site, mount)
+        pool.shutdown(wait=False)
+    if prepared is not None:
+        index = search.write(site, *prepared)
+        timing("写搜索索引")
+    else:
+        index = indexer.index(site)
     for sentence, share in index.repeated.items():  # template text not marked data-yf-noindex
         print(f"搜索索引未收录（{round(share * 100)}% 的同类页面都有这句，是模板文字）：{sentence}", file=sys.stderr)
     if check_links:
-        broken, _ = linkcheck.broken_links(site, mount)
+        broken, _ = checking.result() if checking is not None else linkcheck.broken_links(site, mount)
         if broken:
             shown = "\n".join(f"{b.page}: {b.link}：{_reason(b.reason)}" for b in broken[:50])
             raise BuildError(f"生成的网站里有 {len(broken)} 个失效的链接或锚点，未替换网站：\n{shown}")
     return index.count
+
+
+TIMINGS_ENV = "YOUFU_TIMINGS"  # set: `youfu build` prints how long each step took (benchmarks)
+_clock = [time.perf_counter()]
+
+
+def timing(step: str) -> None:
+    now = time.perf_counter()
+    if os.environ.get(TIMINGS_ENV):
+        print(f"用时 {now - _clock[0]:.2f} 秒：{step}", file=sys.stderr)
+    _clock[0] = now
+
+
+def finish_file(path: Path) -> str:
+    """Finish one built page in place (`finish_page`); returns its finished text."""
+    text = path.read_text(encoding="utf-8")
+    finished = finish_page(text)
+    if finished != text:
+        path.write_text(finished, encoding="utf-8")
+    return finished
+
+
+# ---------------------------------------------------------------------------
+# Sharded build (shards.py): K engine processes, one site
+# ---------------------------------------------------------------------------
+
+
+def build_shards(chosen: Engine, root: Path, docs: Path, folder: Path, count: int, *,
+                 site_url: str | None = None, name: str = "site", workers: int | None = None) -> tuple:
+    """Build the generated tree `docs` into `folder` with `count` engine processes at once,
+    (`workers` at a time, default all), each writing one shard of the pages into its own
+    folder (shard 0 into `folder`), then
+    finishing its pages and reading their search documents in its own process; merge the
+    folders into `folder`. Returns (documents, aliases, lexicon) for `search.write`, in the
+    order a one-process build reads them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    extra = folder.parent / staging.SHARDS.format(name=name, pid=os.getpid())  # `name`: the site folder's
+    shutil.rmtree(extra, ignore_errors=True)
+    folders = [folder] + [extra / str(i) for i in range(1, count)]
+    env = environment(docs, site_url=site_url, building=True)
+    config = str(root / siteconfig.CONFIG_FILE)
+    context = multiprocessing.get_context("spawn")  # a fresh small process, not a copy of this one
+    pool = ProcessPoolExecutor(max_workers=min(count, workers or count), mp_context=context,
+                               initializer=die_with_parent)
+    try:
+        futures = [pool.submit(shard_job, chosen, root, shards.Shard(i, count), folders[i], config, env)
+                   for i in range(count)]
+        results = [future.result() for future in futures]
+        timing(f"{count} 个分片（同时 {min(count, workers or count)} 个引擎进程）生成并整理页面")
+    except BaseException:  # a failed shard, Ctrl-C, SIGTERM: stop the other shards now
+        pool.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():
+            child.terminate()  # its engine is killed with it (die_with_parent)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+    try:
+        shards.merge(folders[1:], folder)
+    finally:
+        shutil.rmtree(extra, ignore_errors=True)
+    merged = merge_documents(results)
+    timing("合并分片")
+    return merged
+
+
+def _large(root: Path) -> bool:
+    """A site with more hand-written pages than a sharded build starts with (shards.py)."""
+    count = 0
+    for _ in (root / "content").rglob("*.md"):
+        count += 1
+        if count > 2 * shards.MIN_PAGES_PER_SHARD:
+            return True
+    return False
+
+
+def generate_apart(root: Path, docs: Path, config: siteconfig.SiteConfig) -> generate.Result:
+    """`generate.generate` in a fresh process of its own: the memory it needs (every file of the
+    tree at once) is given back before the engine processes start."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=die_with_parent) as pool:
+        done, value = pool.submit(_generate_job, root, docs, config).result()
+    if not done:
+        raise generate.GenerateError(*value)
+    return value
+
+
+def _generate_job(root: Path, docs: Path, config: siteconfig.SiteConfig) -> tuple:
+    try:
+        return True, generate.generate(root, docs, config=config)
+    except generate.GenerateError as error:  # its problems travel back as they are
+        return False, (str(error), error.problems)
+
+
+def build_one_shard(root: Path, site_dir: Path, spec: str, *, engine_name: str | None = None,
+                    site_url: str | None = None) -> generate.Result:
+    """`youfu build --shard i/K` (one job of a CI matrix): generate, build shard i of K into
+    `site_dir` and finish its pages; `youfu merge` (merge_shards) then makes the site."""
+    try:
+        shard = shards.parse(spec)
+    except shards.ShardError as error:
+        raise BuildError(str(error)) from None
+    chosen = engine(engine_name)
+    if chosen.name == "zensical":
+        raise BuildError("Zensical 不能分片生成；请用 mkdocs 或 properdocs（--engine mkdocs）")
+    if site_url:
+        os.environ["YOUFU_SITE_URL"] = site_url
+    config = siteconfig.read(root)
+    docs = generated_dir(root)
+    result = generate.generate(root, docs, config=config)
+    try:
+        target, folder = staging.staging_folder(site_dir.resolve())
+    except staging.StagingError as error:
+        raise BuildError(str(error)) from None
+    try:
+        env = {**environment(docs, site_url=site_url, building=True), shards.SHARD_ENV: str(shard)}
+        run_engine(chosen, root, ["build", "--site-dir", str(folder), "--strict", "--config-file",
+                                  str(root / siteconfig.CONFIG_FILE)], env)
+        for path in sorted(folder.rglob("*.html")):
+            finish_file(path)
+        (folder / shards.MARKER).write_text(f"{shard}\n", encoding="utf-8")
+        staging.swap(folder, target)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+def merge_shards(root: Path, folders: list[Path], site_dir: Path, *, site_url: str | None = None,
+                 check_links: bool = True) -> int:
+    """`youfu merge`: the shard folders of `youfu build --shard` (left as they are) copied into
+    a staging folder, indexed and checked once, then swapped into `site_dir`. Returns the
+    number of pages indexed."""
+    try:
+        ordered = shards.check_complete(folders)
+    except shards.ShardError as error:
+        raise BuildError(str(error)) from None
+    if site_url:
+        os.environ["YOUFU_SITE_URL"] = site_url
+    config = siteconfig.read(root)
+    try:
+        target, folder = staging.staging_folder(site_dir)
+    except staging.StagingError as error:
+        raise BuildError(str(error)) from None
+    try:
+        shards.merge(ordered, folder, copy=True)
+        count = postbuild(folder, check_links=check_links, mount=urlsplit(config.site_url or "/").path or "/",
+                          finish_pages=False)
+        staging.swap(folder, target)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return count
+
+
+def shard_job(chosen: Engine, root: Path, shard: shards.Shard, folder: Path, config: str,
+              env: dict[str, str]) -> tuple:
+    """One shard, in its own process: the engine, then the finishing of its pages."""
+    folder.mkdir(parents=True, exist_ok=True)
+    run_engine(chosen, root, ["build", "--site-dir", str(folder), "--strict", "--config-file", config],
+               {**env, shards.SHARD_ENV: str(shard)})
+    return finish_shard(folder)
+
+
+def finish_shard(folder: Path) -> tuple:
+    """Finish every page of a shard folder (`finish_file`) and read its search documents:
+    ([(path, document or None, aliases or None, lexicon or None)], one per page)."""
+    found = []
+    for path in sorted(folder.rglob("*.html")):
+        text = finish_file(path)
+        url = path.relative_to(folder).as_posix()
+        aliases, lexicon = indexer.page_extras(text)
+        found.append((url, indexer.document(url, text), aliases, lexicon))
+    return found
+
+
+def merge_documents(results: list) -> tuple:
+    """The shards' documents as `indexer.documents` reads them from the merged folder: each page
+    once (the first shard's copy, as `shards.merge` keeps it), in path order."""
+    pages: dict[str, tuple] = {}
+    for found in results:
+        for item in found:
+            pages.setdefault(item[0], item)
+    docs, aliases, lexicon = [], {}, None
+    for url in sorted(pages, key=lambda u: Path(u).parts):
+        _, doc, page_aliases, page_lexicon = pages[url]
+        if page_aliases is not None:
+            aliases = page_aliases
+        if page_lexicon is not None:
+            lexicon = page_lexicon
+        if doc is not None:
+            docs.append(doc)
+    return docs, aliases, lexicon or indexer.vocab.Lexicon()
 
 
 _POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')

@@ -26,6 +26,7 @@ log = logging.getLogger("mkdocs.plugins.youfu")
 
 STAGING = ".{name}.staging-{pid}"
 OLD = ".{name}.old-{pid}"
+SHARDS = ".{name}.shards-{pid}"  # the other shards' folders of a sharded build (pipeline.build_shards)
 
 
 class WarningCount(logging.Handler):
@@ -141,7 +142,7 @@ def swap(staging: Path, target: Path) -> None:
 
 def remove_stale(target: Path) -> None:
     """Staging and old folders left by a build that was killed (its process is gone)."""
-    for prefix in (STAGING, OLD):
+    for prefix in (STAGING, OLD, SHARDS):
         start = prefix.format(name=target.name, pid="")
         for folder in target.parent.glob(start + "*"):
             pid = folder.name[len(start):]
