@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import generate, indexer, linkcheck, sanitize, security, siteconfig, staging
+from . import generate, indexer, linkcheck, sanitize, security, siteconfig, siteinfo, staging
 from .catalog import load_catalog
 from .compact import compact
 
@@ -76,8 +76,12 @@ def generated_dir(root: Path) -> Path:
     return root / GENERATED
 
 
-def environment(docs: Path, *, site_url: str | None = None, building: bool = False) -> dict[str, str]:
+def environment(docs: Path, *, site_url: str | None = None, building: bool = False,
+                root: Path | None = None) -> dict[str, str]:
     env = {**os.environ, DOCS_ENV: str(docs), "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    epoch = siteinfo.source_date_epoch(root) if root is not None else None
+    if epoch is not None:  # the engine dates its sitemap.xml(.gz) by it: the same commit, the same bytes
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
     if site_url:
         env["YOUFU_SITE_URL"] = site_url
     if building:
@@ -121,11 +125,11 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
         if chosen.name == "zensical":
             config_file = zensical_config(root, folder)
             run_engine(chosen, root, ["build", "--config-file", str(config_file)],
-                       environment(docs, site_url=site_url, building=True))
+                       environment(docs, site_url=site_url, building=True, root=root))
         else:
             run_engine(chosen, root, ["build", "--site-dir", str(folder), "--strict", "--config-file",
                                       str(root / siteconfig.CONFIG_FILE)],
-                       environment(docs, site_url=site_url, building=True))
+                       environment(docs, site_url=site_url, building=True, root=root))
         postbuild(folder, check_links=check_links, mount=urlsplit(config.site_url or "/").path or "/")
         if folder != target:
             staging.swap(folder, target)
