@@ -269,6 +269,17 @@ def test_open_data_round_trip(site, catalog):
             return {k: plain(v) for k, v in value.items()}
         return value
 
+    def holds(published, written) -> bool:
+        """What the file says is published (the published record may add defaults)."""
+        if written is None:
+            return published in (None, [], "")
+        if isinstance(written, dict):
+            return isinstance(published, dict) and all(holds(published.get(k), v) for k, v in written.items())
+        if isinstance(written, list):
+            return (isinstance(published, list) and len(published) == len(written)
+                    and all(holds(p, w) for p, w in zip(published, written)))
+        return published == written
+
     def written_cell(value) -> str:  # the CSV convention of the data dictionary, spelt out here
         if value is None:
             return ""
@@ -293,15 +304,10 @@ def test_open_data_round_trip(site, catalog):
                 assert [r["id"] for r in rows] == [r["id"] for r in written]
             for record, row, table_row in zip(written, published, rows):
                 for field, value in plain(record).items():
-                    if isinstance(value, dict) or value is None:
-                        continue  # nested records: one cell each; covered by the JSON round trip
-                    if isinstance(value, list) and value and isinstance(value[0], dict):  # defaults may be added
-                        assert len(row[field]) == len(value), (dataset.name, field)
-                        for published_item, item in zip(row[field], value):
-                            assert {k: published_item.get(k) for k in item} == item, (dataset.name, field)
-                        continue
-                    assert row[field] == value, (dataset.name, field)
-                    assert table_row[field] == written_cell(value), (dataset.name, field)
+                    assert holds(row.get(field), value), (dataset.name, record.get("id"), field)
+                    if value is not None and not isinstance(value, dict) and not (
+                            isinstance(value, list) and value and isinstance(value[0], dict)):
+                        assert table_row[field] == written_cell(value), (dataset.name, field)
         schema = json.loads(read(site, f"downloads/{dataset.name}.schema.json"))
         assert schema["type"] == "array"
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "tests/benchmark/results/breaks.json"
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def copy_project(dest: Path) -> Path:
 def run_tests(project: Path, tests: tuple[str, ...], timeout: int) -> tuple[int, str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project / "hooks")}
     command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-m", "not browser",
-               "--no-header", "-rN", *tests]
+               "--no-header", "-rfE", *tests]
     try:
         done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -174,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--baseline", action="store_true", help="first run every break's tests on the unbroken copy")
     parser.add_argument("--timeout", type=int, default=900)
+    parser.add_argument("--save", action="store_true", help=f"write the outcome to {RESULTS.relative_to(ROOT)}")
     args = parser.parse_args(argv)
     chosen = [b for b in BREAKS if not args.names or b.name in args.names]
     unknown = set(args.names) - {b.name for b in BREAKS}
@@ -184,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{item.name:36} {item.file:14} {item.what}")
         return 0
     missed = 0
+    outcome: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="youfu-breaks-") as tmp:
         pristine = copy_project(Path(tmp))
         if args.baseline:
@@ -202,8 +205,18 @@ def main(argv: list[str] | None = None) -> int:
             missed += not caught
             verdict = "caught" if caught else ("MISSED" if code == 0 else f"ERROR({code})")
             print(f"{verdict:8} {item.name:36} {time.monotonic() - started:6.1f}s  {detail}", flush=True)
+            outcome.append({"break": item.name, "what": item.what, "file": f"hooks/youfu/{item.file}",
+                            "caught": caught, "by": detail})
             shutil.rmtree(project, ignore_errors=True)
     print(f"{len(chosen) - missed}/{len(chosen)} breaks caught")
+    if args.save:
+        import json
+        import subprocess as sp
+
+        commit = sp.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps({"commit": commit, "date": time.strftime("%Y-%m-%d"), "breaks": outcome},
+                                      ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 1 if missed else 0
 
 

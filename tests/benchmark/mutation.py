@@ -17,6 +17,7 @@ the score and every surviving mutant (name and diff with --diffs).
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "tests/benchmark/results/mutation.json"
 MUTMUT = Path(sys.executable).with_name("mutmut")
 
 # module → the tests that exercise it without a browser or a full build
@@ -87,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--diffs", action="store_true", help="show the diff of every survivor")
     parser.add_argument("--keep", type=Path, help="keep the mutated copies in this folder")
+    parser.add_argument("--save", action="store_true",
+                        help=f"merge the outcome per module into {RESULTS.relative_to(ROOT)}")
     args = parser.parse_args(argv)
     if args.list or not args.modules:
         for name, tests in MODULES.items():
@@ -96,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         print("mutmut is not installed: .venv/bin/pip install -e '.[mutation]'", file=sys.stderr)
         return 2
     total_killed = total_survived = 0
+    saved = json.loads(RESULTS.read_text(encoding="utf-8")) if args.save and RESULTS.exists() else {}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
     base = args.keep or Path(tempfile.mkdtemp(prefix="youfu-mutation-"))
     base.mkdir(parents=True, exist_ok=True)
     for module in args.modules:
@@ -118,13 +125,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{module}: {len(found)} mutants, {killed} killed, {survived} survived "
               f"({counts.get('no tests', 0)} reached by no test), score {score:.1%}, "
               f"{time.monotonic() - started:.0f} s; {counts}")
+        survivors = []
         for name, status in sorted(found.items()):
             if status in ("survived", "no tests"):
+                survivors.append(name)
                 print(f"  survivor: {name} ({status})")
                 if args.diffs:
                     diff = subprocess.run([str(MUTMUT), "show", name], cwd=project, capture_output=True, text=True)
                     print("    " + "\n    ".join(diff.stdout.strip().splitlines()[2:]))
         sys.stdout.flush()
+        saved[module] = {"commit": commit, "date": time.strftime("%Y-%m-%d"), "mutants": len(found),
+                         "killed": killed, "survived": survived, "no_tests": counts.get("no tests", 0),
+                         "tests": list(MODULES[module]), "survivors": survivors}
+    if args.save:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(saved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if total_killed + total_survived:
         print(f"all: {total_killed}/{total_killed + total_survived} killed, "
               f"score {total_killed / (total_killed + total_survived):.1%}")
