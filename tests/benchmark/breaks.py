@@ -38,6 +38,7 @@ class Break:
     old: str
     new: str
     tests: tuple[str, ...]  # pytest paths or node ids, relative to the project
+    browser: tuple[str, ...] = ()  # browser tests that must catch it too (with --browser)
 
 
 BREAKS: tuple[Break, ...] = (
@@ -59,12 +60,14 @@ BREAKS: tuple[Break, ...] = (
           "search.py",
           r'_DROP = re.compile(r"<(script|style|svg|form|nav|template)\b',
           r'_DROP = re.compile(r"<(script|style|svg|form|nav|template|table)\b',
-          ("tests/test_search.py", "tests/test_breaks.py", "tests/test_search_property.py")),
+          ("tests/test_search.py", "tests/test_breaks.py", "tests/test_search_property.py"),
+          browser=("tests/test_search.py::test_query_finds_every_page_with_the_words_and_ranks_them_first",)),
     Break("search-drops-han-digit", "Han-then-digit terms (第3批 → 第3) are not indexed",
           "search.py",
           "    counts.update(_HAN_WORD.findall(folded))\n",
           "",
-          ("tests/test_search.py", "tests/test_breaks.py", "tests/test_search_property.py")),
+          ("tests/test_search.py", "tests/test_breaks.py", "tests/test_search_property.py"),
+          browser=("tests/test_search.py::test_query_finds_every_page_with_the_words_and_ranks_them_first",)),
     Break("opendata-drops-facility-region", "facilities' own regions are left out of the open data",
           "opendata.py",
           "        row[\"status_name\"] = facilities.STATUS_NAMES[facility.status]\n",
@@ -148,9 +151,9 @@ def copy_project(dest: Path) -> Path:
 
 
 def run_tests(project: Path, tests: tuple[str, ...], timeout: int, *, stop: bool = True,
-              deselect: tuple[str, ...] = ()) -> tuple[int, str, list[str]]:
+              deselect: tuple[str, ...] = (), marker: str = "not browser") -> tuple[int, str, list[str]]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project / "hooks")}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser",
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", marker,
                "--no-header", "-rfE", *(["-x"] if stop else []), *tests,
                *(f"--deselect={node}" for node in deselect)]
     try:
@@ -177,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="breaks to try (default: all)")
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--browser", action="store_true",
+                        help="also run each break's browser tests (headless Chromium), reported separately")
     parser.add_argument("--no-baseline", action="store_true",
                         help="do not first run the tests on the unbroken copy (whose failures are left out after)")
     parser.add_argument("--timeout", type=int, default=900)
@@ -211,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
             missed += not caught
             verdict = "caught" if caught else ("MISSED" if code == 0 else f"ERROR({code})")
             print(f"{verdict:8} {item.name:36} {time.monotonic() - started:6.1f}s  {detail}", flush=True)
+            if args.browser and item.browser:
+                code_b, detail_b, _ = run_tests(project, item.browser, args.timeout, marker="browser")
+                verdict_b = "caught" if code_b == 1 else ("MISSED" if code_b == 0 else f"ERROR({code_b})")
+                missed += code_b != 1
+                print(f"{verdict_b:8} {item.name + ' (browser)':36} {detail_b}", flush=True)
             outcome.append({"break": item.name, "what": item.what, "file": f"hooks/youfu/{item.file}",
                             "caught": caught, "by": detail})
             shutil.rmtree(project, ignore_errors=True)
