@@ -147,6 +147,15 @@ def text_fields(model, seen=None) -> set[tuple[str, str]]:
     return out
 
 
+def _fill_unused_fields(name: str, data: list) -> None:
+    """Give the Text fields today's data leaves empty a value, so that they are poisoned too."""
+    if name == "facilities.yml":
+        data[0].update({"address": "某路1号", "hours": "全天", "checks": [
+            {"on": "2026-01-05", "method": "phone", "by": "区卫生健康局办公室", "contact": "医院医务科", "result": "窗口仍在"}]})
+    if name == "blood_rules.yml":
+        data[0]["show"] = ["优待证"]
+
+
 # Text that must name something else exactly (a part of a source, a field of the record): a
 # hostile value there is refused as a dangling reference before it could reach a page.
 REFERENCES = {("SourceRef", "part"), ("Inference", "field")}
@@ -210,6 +219,7 @@ def test_injection_corpus_in_every_text_field_stays_text(site_copy, tmp_path):
         if path.name not in models:
             continue  # sources (file names), synonyms (single words): no reader-facing Text
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        _fill_unused_fields(path.name, data)
         poisoned_data = _poison(data, models[path.name], counter, poisoned)
         path.write_text(yaml.safe_dump(poisoned_data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for report in (site_copy / "content/reports").rglob("*.md"):
@@ -219,9 +229,9 @@ def test_injection_corpus_in_every_text_field_stays_text(site_copy, tmp_path):
         body += "\n\n" + "\n\n".join(c.replace("{{", "{ {") for c in CORPUS if "javascript" not in c and "evil" not in c)
         report.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body, encoding="utf-8")
     every = set().union(*(text_fields(m) for m in [*models.values(), reports.ReportMeta]))
-    # every Text field the data uses got a hostile value (the few left are not in today's data)
-    assert len(poisoned) >= 40 and poisoned <= every - REFERENCES, (len(poisoned), poisoned - every)
-    print(f"poisoned {len(poisoned)} of {len(every)} Text fields; not in the data: {sorted(every - poisoned)}")
+    # every Text field of the models got a hostile value: a new field fails here until it is given
+    # a value above (or in the data), so it cannot escape the corpus
+    assert poisoned == every - REFERENCES, sorted((every - REFERENCES) ^ poisoned)
     out = tmp_path / "site"
     result = build(site_copy, out)
     assert result.returncode == 0, result.stderr

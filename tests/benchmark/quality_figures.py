@@ -89,7 +89,9 @@ def injection_figures() -> dict:
     counter = itertools.count()
     for path in (ROOT / "data").glob("*.yml"):
         if path.name in models:
-            test_quality._poison(yaml.safe_load(path.read_text(encoding="utf-8")), models[path.name], counter, poisoned)
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            test_quality._fill_unused_fields(path.name, data)
+            test_quality._poison(data, models[path.name], counter, poisoned)
     for report in (ROOT / "content/reports").rglob("*.md"):
         front = report.read_text(encoding="utf-8").split("\n---\n", 1)[0].removeprefix("---\n")
         test_quality._poison(yaml.safe_load(front), reports.ReportMeta, counter, poisoned)
@@ -184,9 +186,10 @@ def render(f: dict) -> str:
          "逐一装入 `tests/test_bad_input.py` 的每种写法，数没有异常且有提示的、提示的文件和行号都落在文件之内的。"
          "提示是否与预期逐字一致不计入：预期是照程序的输出写的，计入就是自己证明自己"),
         ("注入测试",
-         f"{inj['corpus']} 种恶意写法放进数据模型中的 {inj['fields']} 类文字字段里今天的数据用到的 {inj['poisoned']} 类"
-         f"（另有 {inj['references']} 类必须指向别的记录，不能随便改写），生成的网页中没有可执行的标记，模板语法按原文显示",
-         "字段从数据模型自动找出（新加的字段自动计入）；网页用标准库的 HTML 解析器检查，见 `tests/test_quality.py`"),
+         f"{inj['corpus']} 种恶意写法放进数据模型的 {inj['fields']} 类文字字段中的 {inj['poisoned']} 类"
+         f"（其余 {inj['references']} 类必须指向别的记录，写错了就不能生成），生成的网页中没有可执行的标记，模板语法按原文显示",
+         "字段从数据模型自动找出：新加的字段不放进恶意写法，测试就失败；今天的数据没用到的字段由测试补上一个值。"
+         "网页用标准库的 HTML 解析器检查，见 `tests/test_quality.py`"),
         ("无障碍（axe-core）", f"检查 {f['pages']} 类页面：{axe_line}", "每类页面各打开一页，在无界面 Chromium 里运行 axe-core"),
         ("隐私", f"打开 {f['pages']} 类页面共发出 {f['requests']} 个请求，离开本站的 {f['external']} 个；Cookie {f['cookies']} 个",
          "同上，数浏览器发出的每个请求和留下的 Cookie"),
