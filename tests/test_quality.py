@@ -2,6 +2,7 @@
 links or anchors (also under a sub-path), and no executable markup from data."""
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 import re
 from pathlib import Path
@@ -151,7 +152,7 @@ def _fill_unused_fields(name: str, data: list) -> None:
     """Give the Text fields today's data leaves empty a value, so that they are poisoned too."""
     if name == "facilities.yml":
         data[0].update({"address": "某路1号", "hours": "全天", "checks": [
-            {"on": "2026-01-05", "method": "phone", "by": "区卫生健康局办公室", "contact": "医院医务科", "result": "窗口仍在"}]})
+            {"on": dt.date(2026, 1, 5), "method": "phone", "by": "区卫生健康局办公室", "contact": "医院医务科", "result": "窗口仍在"}]})
     if name == "blood_rules.yml":
         data[0]["show"] = ["优待证"]
 
