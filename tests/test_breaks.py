@@ -327,24 +327,29 @@ def test_at_every_file_system_step_of_a_publish_the_site_is_whole(tmp_path):
 
 
 def test_the_preview_regenerates_pages_after_a_data_file_edit(site_copy, tmp_path):
+    """An edit that changes what a page shows but not its title (a status note added to a facility)
+    reaches the page on the preview's next run, which reuses unchanged pages."""
     from youfu import pipeline
 
     data = site_copy / "data/facilities.yml"
-    written = yaml.safe_load(data.read_text(encoding="utf-8"))
-    first = written[0]
+    text = data.read_text(encoding="utf-8")
+    written = yaml.safe_load(text)
+    chosen = next(r for r in written if not r.get("status_note"))
     results = []
     regenerate = pipeline._Regenerator(site_copy, tmp_path / "docs", lambda r, e, s: results.append((r, e)))
     regenerate()
     assert results[-1][1] is None
-    pages = [p for p in (tmp_path / "docs").rglob(f"{first['id']}.md")]
-    assert pages, "the facility has no page"
-    text = data.read_text(encoding="utf-8")
-    new_name = first["name"] + "（改名测试）"
-    data.write_text(text.replace(f"name: {first['name']}\n", f"name: {new_name}\n", 1), encoding="utf-8")
+    (page,) = (tmp_path / "docs").rglob(f"{chosen['id']}.md")
+    assert "预览改动的说明甲乙" not in page.read_text(encoding="utf-8")
+    start = text.index(f"- id: {chosen['id']}\n")
+    end = text.find("\n- id:", start)
+    block = text[start:end if end > 0 else len(text)]
+    lines = [line for line in block.split("\n") if not line.startswith("  status_note:")]
+    lines.insert(1, "  status_note: 预览改动的说明甲乙")
+    data.write_text(text[:start] + "\n".join(lines) + text[start + len(block):], encoding="utf-8")
     regenerate()
     assert results[-1][1] is None
-    for page in pages:
-        assert new_name in page.read_text(encoding="utf-8"), page
+    assert "预览改动的说明甲乙" in page.read_text(encoding="utf-8")
 
 
 def test_the_preview_watches_the_data_folder(site_copy):
