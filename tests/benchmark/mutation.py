@@ -37,7 +37,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "catalog": ("tests/test_validation.py", "tests/test_bad_input.py", "tests/test_breaks.py"),
     "reports": ("tests/test_reports.py", "tests/test_figures.py", "tests/test_bad_input.py"),
     "search": ("tests/test_search.py", "tests/test_breaks.py"),
-    "opendata": ("tests/test_breaks.py",),
+    "opendata": ("tests/test_opendata.py", "tests/test_breaks.py"),
     "publish": ("tests/test_publish.py", "tests/test_breaks.py"),
     "generate": ("tests/test_preview.py", "tests/test_breaks.py"),
     "pipeline": ("tests/test_pipeline.py", "tests/test_preview.py", "tests/test_breaks.py"),
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print("mutmut is not installed: .venv/bin/pip install -e '.[mutation]'", file=sys.stderr)
         return 2
     total_killed = total_survived = 0
-    saved = json.loads(RESULTS.read_text(encoding="utf-8")) if args.save and RESULTS.exists() else {}
+    saved: dict = {}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
     base = args.keep or Path(tempfile.mkdtemp(prefix="youfu-mutation-"))
@@ -137,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         saved[module] = {"commit": commit, "date": time.strftime("%Y-%m-%d"), "mutants": len(found),
                          "killed": killed, "survived": survived, "no_tests": counts.get("no tests", 0),
                          "tests": list(MODULES[module]), "survivors": survivors}
-    if args.save:
+    if args.save:  # merged with what other runs saved meanwhile
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        saved = {**(json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}), **saved}
         RESULTS.write_text(json.dumps(saved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if total_killed + total_survived:
         print(f"all: {total_killed}/{total_killed + total_survived} killed, "
