@@ -173,6 +173,23 @@ def measure() -> dict:
     return figures
 
 
+# Survivors that no test can kill because they do not change what the code does (equivalent
+# mutants), by mutmut's name; checked by hand with `mutmut show NAME`. Numbers change when the
+# module changes: an entry that no longer matches is simply not shown.
+EQUIVALENT = {
+    "youfu.figures.x__check_ratio__mutmut_137": "分母没有上限时，除以无穷大本来就得 0，改成总是相除结果相同",
+    "youfu.figures.x__decimals__mutmut_5": "只有无穷大和 NaN 的指数不是整数，而它们在读入时已被拒绝",
+    "youfu.figures.x__decimals__mutmut_12": "同上：这个分支走不到",
+    "youfu.figures.x__fmt__mutmut_7": "格式 F 与 f 只在无穷大和 NaN 上不同",
+    "youfu.figures.x_format_number__mutmut_11": "同上",
+    "youfu.figures.x_check__mutmut_38": "分项至少有一个，sum 从整数 0 起加和从 Decimal(0) 起加结果相同",
+    "youfu.figures.x_check__mutmut_51": "同上",
+    "youfu.figures.x_check__mutmut_67": "同上",
+    "youfu.figures.x_format_amount__mutmut_25": "没有只有一个字、又以“万”“亿”开头的单位",
+    "youfu.figures.x_format_amount__mutmut_29": "没有以 X 开头的单位",
+}
+
+
 def render(f: dict) -> str:
     axe = f["axe"]
     axe_line = ("未安装 axe-core，未测" if axe is None else
@@ -223,7 +240,12 @@ def render(f: dict) -> str:
         lines = []
         for name, m in sorted(mutation.items()):
             if m["survivors"]:
-                lines.append(f"- {name}（{m['date']}，提交 {m['commit']}）：" + "、".join(f"`{s}`" for s in m["survivors"]))
+                equivalent = [s for s in m["survivors"] if s in EQUIVALENT]
+                others = [s for s in m["survivors"] if s not in EQUIVALENT]
+                lines.append(f"- {name}（{m['date']}，提交 {m['commit']}；运行的测试：{'、'.join(m['tests'])}）")
+                lines.extend(f"    - `{s}`：等价变异，{EQUIVALENT[s]}" for s in equivalent)
+                if others:
+                    lines.append("    - 尚未有测试发现：" + "、".join(f"`{s}`" for s in others))
         if lines:
             survivors = "\n\n## 变异测试中漏网的变异体\n\n名字里是函数名和变异编号；用 `mutmut show 名字` 可以看到改了什么。\n\n" + "\n".join(lines)
     return f"""---
