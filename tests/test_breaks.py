@@ -168,7 +168,7 @@ def _contains(published, written) -> bool:
     return published == written
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def downloads():
     from youfu import opendata
 

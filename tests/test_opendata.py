@@ -19,8 +19,10 @@ def catalog():
     return load_or_fail(ROOT)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def files(catalog):
+    """Made again for each test (not once a module), so that mutation testing sees which test
+    exercises which part of opendata."""
     return opendata.files(catalog)
 
 
@@ -139,3 +141,20 @@ def test_report_rows_from_the_front_matter(files):
                                      "place_inferred")} == {
         "period_label": "年份不详", "period_certainty_name": "不详", "period_evidence": "",
         "place": "江苏省（推断）扬州市", "place_inferred": True}
+
+
+@pytest.mark.parametrize("annotation, name", [
+    (int, "int"), (int | None, "int | None"), (int | str, "int | str"), (dict[str, int], "dict[str, int]"),
+    (list[int | None], "list[int | None]"),
+])
+def test_type_names(annotation, name):
+    assert opendata._type_name(annotation) == name
+
+
+def test_type_names_of_sixty_characters_are_kept_longer_ones_cut():
+    from typing import Literal
+
+    sixty = Literal["a" * 49]  # Literal['…'] is 9 + 49 + 2 = 60 characters
+    assert opendata._type_name(sixty) == f"Literal['{'a' * 49}']"
+    longer = Literal["a" * 50]
+    assert opendata._type_name(longer) == f"Literal['{'a' * 48}…"
