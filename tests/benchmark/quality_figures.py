@@ -187,6 +187,18 @@ EQUIVALENT = {
     "youfu.figures.x_check__mutmut_67": "同上",
     "youfu.figures.x_format_amount__mutmut_25": "没有只有一个字、又以“万”“亿”开头的单位",
     "youfu.figures.x_format_amount__mutmut_29": "没有以 X 开头的单位",
+    "youfu.opendata.x_to_json__mutmut_3": "ensure_ascii=None 与 False 一样",
+    "youfu.opendata.x_to_json__mutmut_5": "sort_keys=None 与 False 一样",
+    "youfu.opendata.x_to_json__mutmut_9": "sort_keys 默认就是 False",
+    "youfu.opendata.x_schema__mutmut_20": "ensure_ascii=None 与 False 一样",
+    "youfu.opendata.x_to_csv__mutmut_6": "csv.writer 默认的行尾就是 \\r\\n",
+    "youfu.opendata.x_to_csv__mutmut_16": "编码名 UTF-8 与 utf-8 相同",
+    "youfu.opendata.x_dictionary__mutmut_13": "每个字段都写了说明，这个分支走不到",
+    "youfu.opendata.x__type_name__mutmut_38": "typing 的泛型都有 __name__，这个默认值用不到",
+    "youfu.opendata.x__type_name__mutmut_41": "同上",
+    "youfu.opendata.x__type_name__mutmut_44": "同上",
+    "youfu.opendata.x__type_name__mutmut_54": "数据模型的字段类型都有 __name__，这个默认值用不到",
+    "youfu.opendata.x__type_name__mutmut_57": "同上",
 }
 
 
