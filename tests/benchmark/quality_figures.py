@@ -270,8 +270,7 @@ title: 质量检查数据
 
 # 质量检查数据
 
-本页的数字由 `tests/benchmark/quality_figures.py` 测得并写入（重新运行即可刷新；“故意改坏代码”和“变异测试”两行
-读取 `breaks.py` 与 `mutation.py` 用 `--save` 存下的结果）。同样的检查也作为自动测试在每次提交时运行。
+本页的数字由 `tests/benchmark/quality_figures.py` 测得并写入（重新运行即可刷新；“故意改坏代码”和“变异测试”两行读取 `breaks.py` 与 `mutation.py` 用 `--save` 存下的结果）。同样的检查也作为自动测试在每次提交时运行。
 
 | 检查 | 结果 | 怎样测得 |
 | --- | --- | --- |
