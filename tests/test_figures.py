@@ -284,3 +284,119 @@ def test_unknown_hedge_and_parts_are_values_are_refused(repo):
         f"{P}:14: figures[1].parts_are 只能是 all、some 之一（现在写的是 \"部分\"）",
         f"{P}:15: figures[1].approx 只能是 近、约、余、多、以上 之一（现在写的是 \"大约\"）",
     ]  # figures are checked once the front matter is valid
+
+
+# ---------------------------------------------------------------------------
+# Exact outcomes at the edges (each written by hand; found by mutation testing,
+# tests/benchmark/mutation.py figures)
+# ---------------------------------------------------------------------------
+
+
+def rate(value, top, bottom, *, approx=None, top_approx=None, bottom_approx=None, unit="人"):
+    figs = [figures.Figure(id="top", what="分子", value=top, unit=unit, approx=top_approx),
+            figures.Figure(id="bottom", what="分母", value=bottom, unit=unit, approx=bottom_approx),
+            figures.Figure(id="rate", what="比例", value=value, unit="%", approx=approx,
+                           ratio_of=figures.RatioOf(numerator="top", denominator="bottom"))]
+    return figures.check_all(figs)["rate"]
+
+
+@pytest.mark.parametrize("value, top, bottom, more, status", [
+    (60, 50, 100, {"bottom_approx": "近"}, "approx"),      # under 100: 50% or more
+    (9000, 50, 100, {"bottom_approx": "近"}, "approx"),    # the denominator may be tiny: no upper bound
+    (0.5, 1, 100, {"top_approx": "近"}, "approx"),          # under 1 of 100: 0 to 1%
+    (0.5, 1, 100, {"bottom_approx": "余"}, "approx"),       # over 100: at most 1%
+    (95, 505.45, 562.11, {"approx": "近"}, "approx"),       # 89.92% is under 95%
+    (95, 505.45, 562.11, {}, "mismatch"),
+    (300, 1, 0.5, {}, "mismatch"),                          # 200%
+    (200, 1, 0.5, {}, "ok"),
+    (50.1, 50.195, 100, {}, "ok"),                          # one unit of the last place: 0.1
+    (50.1, 50.205, 100, {}, "mismatch"),
+    (24, 1, 4, {}, "ok"),                                   # 25% written as 24: exactly one unit off
+    (26, 1, 4, {}, "ok"),
+    (23, 1, 4, {}, "mismatch"),
+    (27, 1, 4, {}, "mismatch"),
+    (0, 0, 4, {}, "ok"),                                    # a numerator of 0 is a percentage of 0
+    (50, 0.5, 1, {}, "ok"),                                 # a denominator of 1
+])
+def test_percentage_bounds_exactly(value, top, bottom, more, status):
+    result = rate(value, top, bottom, **more)
+    assert result.status == status
+    assert (result.numerator.id, result.denominator.id) == ("top", "bottom")
+
+
+def test_integer_percentages_allow_one_unit():
+    assert rate(93, 43, 46).status == "ok"  # 93.48% written as 93
+    assert rate(92, 43, 46).status == "mismatch"
+
+
+@pytest.mark.parametrize("figs, at, message", [
+    ([figure("a", 1, "人"), figure("b", 2, "人"),
+      figure("rate", 50, "%", [part("x", 1, "%")], ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
+     ("parts",), "figure rate: a percentage with ratio_of must not also list parts"),
+    ([figure("a", 1, "人"), figure("b", 2, "人"), figure("rate", 50, "人", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
+     ("unit",), "figure rate: ratio_of is only for a percentage, so unit must be % (it is 人)"),
+    ([figure("a", 1, "人"), figure("rate", 50, "%", ratio_of=figures.RatioOf(numerator="a", denominator="rate"))],
+     ("ratio_of", "denominator"),
+     "figure rate: ratio_of.denominator must be the id of another figure in this report (rate is not)"),
+    ([figure("a", 1, "人"), figure("b", 2, "元"), figure("rate", 50, "%", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
+     ("ratio_of", "denominator"),
+     "figure rate: the numerator (人) and the denominator (元) of ratio_of must be in units that convert into each other"),
+    ([figure("a", 1, "人"), figure("b", 0, "人"), figure("rate", 50, "%", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
+     ("ratio_of", "denominator"),
+     "figure rate: ratio_of needs a denominator above 0 and a numerator of 0 or more"),
+    ([figure("a", -1, "人"), figure("b", 2, "人"), figure("rate", 50, "%", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
+     ("ratio_of", "denominator"),
+     "figure rate: ratio_of needs a denominator above 0 and a numerator of 0 or more"),
+])
+def test_a_ratio_that_cannot_be_checked_says_where_and_why(figs, at, message):
+    result = figures.check_all(figs)["rate"]
+    assert (result.status, result.at, result.message) == ("invalid", at, message)
+
+
+def test_each_outcome_of_a_sum_carries_its_numbers():
+    nothing = figures.check(figure("x", 10))
+    assert (nothing.status, nothing.total, nothing.parts_total) == ("no-parts", None, None)
+    unit = figures.check(figure("x", 10, "人", [part("a", 5, "人"), part("b", 5, "元")]))
+    assert (unit.status, unit.at) == ("unit", ("parts", 1, "unit"))
+    missing = figures.check(figure("x", 10, parts=[part("a", 5), figures.FigurePart(what="b", value=None, unit="次")]))
+    assert missing.status == "incomplete"
+    ok = figures.check(figure("x", 10, parts=[part("a", 4), part("b", 6)]))
+    assert (ok.status, ok.total, ok.parts_total, ok.parts_approx) == ("ok", Decimal(10), Decimal(10), False)
+    hedged = figures.check(figure("x", 10, parts=[part("a", 4, approx="约"), part("b", 6)]))
+    assert (hedged.status, hedged.total, hedged.parts_total, hedged.parts_approx) == (
+        "approx", Decimal(10), Decimal(10), True)
+    some = figures.check(figure("x", 10, parts=[part("a", 4, approx="约")], parts_are="some"))
+    assert (some.status, some.total, some.parts_total, some.parts_approx) == ("approx", Decimal(10), Decimal(4), True)
+
+
+@pytest.mark.parametrize("total, parts, parts_are, status", [
+    (10.5, [10.5], "some", "within"),       # decimals: equal is within, not over
+    (10.5, [10.3, 0.1], "all", "ok"),       # 0.1 short: two parts may each be off by 0.05
+    (10.5, [10.2, 0.1], "all", "mismatch"),  # 0.2 short
+])
+def test_rounding_allowance_of_decimal_sums(total, parts, parts_are, status):
+    assert figures.check(figure("x", total, parts=[part(str(i), v) for i, v in enumerate(parts)],
+                                parts_are=parts_are)).status == status
+
+
+@pytest.mark.parametrize("value, unit, approx, shown", [
+    (10, "项", "余", "10余项"), (9, "项", "余", "9项余"), (5.5, "人次", "余", "5.5人次余"),
+    (5, "万元", "多", "5万多元"), (12345.6, "元", None, "12,345.6 元"), (1500, "元", None, "1,500 元"),
+])
+def test_hedges_and_separators_in_amounts(value, unit, approx, shown):
+    assert figures.format_amount(value, unit, approx) == shown
+
+
+@pytest.mark.parametrize("value, message", [
+    (float("nan"), "必须是一个具体的数字（不能是无穷大或 NaN）；请写出原文的数值，原文没有写明时写 null"),
+    (float("inf"), "必须是一个具体的数字（不能是无穷大或 NaN）；请写出原文的数值，原文没有写明时写 null"),
+    (1e15, "必须小于 1,000,000,000,000,000（一千万亿）（现在写的是 1e+15）；请核对数值，大数请换用大的单位（万元、亿元、万人）"),
+    (-1e15, "必须小于 1,000,000,000,000,000（一千万亿）（现在写的是 -1e+15）；请核对数值，大数请换用大的单位（万元、亿元、万人）"),
+])
+def test_numbers_that_are_not_figures(value, message):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        figure("x", value)
+    assert [e["ctx"]["message"] for e in error.value.errors()] == [message]
+    assert figure("x", 10**15 - 1).value == 10**15 - 1

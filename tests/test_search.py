@@ -426,6 +426,8 @@ def test_template_sentences_are_marked_noindex_on_the_pages_that_show_them(site,
     ("通道", ["通道"]),  # the end of a word
     ("役军", ["役军"]),  # the middle of a word
     ("2014年", ["2014年"]),  # digits next to Han characters
+    ("至11月", ["至11月"]),  # Han characters before digits (the 第3批 kind)
+    ("行政层级", ["行政层级"]),  # only in a table (the data dictionary of the downloads page)
     ("醫院 征兵", ["医院", "征兵"]),  # several words: every one required
 ])
 def test_query_finds_every_page_with_the_words_and_ranks_them_first(browser, base_url, site, query, words):

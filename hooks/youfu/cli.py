@@ -5,10 +5,11 @@ Prints every problem as `path:line: message` and exits 1 when there is any.
 from __future__ import annotations
 
 import argparse
+import calendar
 import sys
 from pathlib import Path
 
-from datetime import date, timedelta
+from datetime import date
 
 from . import publish, scaffold
 from .catalog import load_catalog
@@ -82,6 +83,15 @@ def write_schemas(root: Path, check: bool) -> int:
     return 0
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day of the month `months` calendar months earlier (the month's last day when it is
+    shorter): 12 months before 2024-12-01 is 2023-12-01, before 2024-02-29 is 2023-02-28."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
 def stale(root: Path, today: date, months: int) -> int:
     """List facilities, benefit packages, blood rules and laws not looked at for `months` months:
     never checked with the facility or office and curated before then, or last checked before then."""
@@ -89,7 +99,7 @@ def stale(root: Path, today: date, months: int) -> int:
     if problems:
         print(DataError(problems).report(), file=sys.stderr)
         return 1
-    limit = today - timedelta(days=round(months * 30.44))
+    limit = months_before(today, months)
     rows = []
     for dataset in (catalog.facilities, catalog.packages, catalog.blood_rules, catalog.legal):
         for record in dataset:

@@ -148,7 +148,7 @@ def render_site(root: Path, config: siteconfig.SiteConfig, catalog: Catalog, mem
         memo.info = (head, siteinfo.collect(root, catalog))
     info = memo.info[1]
     base = signature([files_signature(root / "data", config.overrides), _stat(root / siteconfig.CONFIG_FILE), head,
-                      config.site_url, siteinfo.build_date()])
+                      config.site_url, siteinfo.build_date(root)])
     reports = _ReportSignatures(catalog) if remember else _NoSignatures()
     renderer = Renderer(root, config, catalog, plan, info, extra=_data_paths() | {feeds.FEED} | (
         {feeds.SITEMAP} if config.site_url else set()), leave_out=leave_out)
@@ -265,7 +265,7 @@ class Renderer:
     def __init__(self, root: Path, config: siteconfig.SiteConfig, catalog: Catalog, plan: SitePlan,
                  info: siteinfo.SiteInfo, extra: set[str] = frozenset(), leave_out: frozenset[str] = frozenset()):
         self.root, self.config, self.catalog, self.plan, self.info = root, config, catalog, plan, info
-        self.today = siteinfo.build_date()
+        self.today = siteinfo.build_date(root)
         self.env = environment(config.overrides)
         self.env.globals.update(place_uri=plan.atlas.uri_of)
         generated = {p.src_uri for p in plan.generated}

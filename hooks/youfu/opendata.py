@@ -51,6 +51,9 @@ CLAIM_COLUMNS = (
 )
 
 
+DERIVED_TYPES = {"place_inferred": "bool"}  # the other derived columns are text
+
+
 def _place_columns(place) -> dict[str, Any]:
     return {"place": place.marked_label, "place_inferred": place.inferred,
             "place_evidence": LIST_SEP.join(place.evidence)}
@@ -187,15 +190,29 @@ def dictionary(dataset: Dataset) -> list[FieldDoc]:
         out.append(FieldDoc(name=name, type=_type_name(info.annotation), required=info.is_required(),
                             description=info.description or ""))
     for name, description in dataset.derived:
-        out.append(FieldDoc(name=name, type="str", required=True, description=f"{description}（由记录生成）"))
+        out.append(FieldDoc(name=name, type=DERIVED_TYPES.get(name, "str"), required=True,
+                            description=f"{description}（由记录生成）"))
     return out
 
 
 def _type_name(annotation: Any) -> str:
-    text = getattr(annotation, "__name__", None) or str(annotation)
-    text = text.replace("typing.", "").replace("youfu.", "")
-    for module in ("records.", "figures.", "benefits.", "facilities.", "bureaus.", "sources.", "reports."):
-        text = text.replace(module, "")
+    """A field's type for the data dictionary: `str`, `int | None`, `list[SourceRef]`,
+    `Literal['city', 'county']`, without the modules and validators of the models."""
+    import types
+    import typing
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        text = _type_name(args[0])
+    elif origin in (typing.Union, types.UnionType):
+        text = " | ".join(_type_name(a) for a in args if a is not type(None))
+        text += " | None" if type(None) in args else ""
+    elif origin is typing.Literal:
+        text = "Literal[" + ", ".join(repr(a) for a in args) + "]"
+    elif origin is not None:
+        text = f"{getattr(origin, '__name__', str(origin))}[{', '.join(_type_name(a) for a in args)}]"
+    else:
+        text = getattr(annotation, "__name__", None) or str(annotation)
     return text if len(text) <= 60 else text[:57] + "…"
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import generate, indexer, linkcheck, preview, sanitize, search, security, shards, siteconfig, staging
+from . import generate, indexer, linkcheck, preview, sanitize, search, security, shards, siteconfig, siteinfo, staging
 from .catalog import load_catalog
 from .compact import compact
 
@@ -79,8 +79,12 @@ def generated_dir(root: Path) -> Path:
     return root / GENERATED
 
 
-def environment(docs: Path, *, site_url: str | None = None, building: bool = False) -> dict[str, str]:
+def environment(docs: Path, *, site_url: str | None = None, building: bool = False,
+                root: Path | None = None) -> dict[str, str]:
     env = {**os.environ, DOCS_ENV: str(docs), "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    epoch = siteinfo.source_date_epoch(root) if root is not None else None
+    if epoch is not None:  # the engine dates its sitemap.xml(.gz) by it: the same commit, the same bytes
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
     if site_url:
         env["YOUFU_SITE_URL"] = site_url
     if building:
@@ -135,7 +139,7 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
         if chosen.name == "zensical":
             config_file = zensical_config(root, folder)
             run_engine(chosen, root, ["build", "--config-file", str(config_file)],
-                       environment(docs, site_url=site_url, building=True))
+                       environment(docs, site_url=site_url, building=True, root=root))
             postbuild(folder, check_links=check_links, mount=mount)
         elif count > 1:
             prepared = build_shards(chosen, root, docs, folder, count, site_url=site_url, name=target.name,
@@ -145,7 +149,7 @@ def build(root: Path, site_dir: Path, *, engine_name: str | None = None, site_ur
         else:
             run_engine(chosen, root, ["build", "--site-dir", str(folder), "--strict", "--config-file",
                                       str(root / siteconfig.CONFIG_FILE)],
-                       environment(docs, site_url=site_url, building=True))
+                       environment(docs, site_url=site_url, building=True, root=root))
             postbuild(folder, check_links=check_links, mount=mount)
         if folder != target:
             staging.swap(folder, target)
@@ -292,7 +296,7 @@ def build_shards(chosen: Engine, root: Path, docs: Path, folder: Path, count: in
     extra = folder.parent / staging.SHARDS.format(name=name, pid=os.getpid())  # `name`: the site folder's
     shutil.rmtree(extra, ignore_errors=True)
     folders = [folder] + [extra / str(i) for i in range(1, count)]
-    env = environment(docs, site_url=site_url, building=True)
+    env = environment(docs, site_url=site_url, building=True, root=root)
     config = str(root / siteconfig.CONFIG_FILE)
     context = multiprocessing.get_context("spawn")  # a fresh small process, not a copy of this one
     pool = ProcessPoolExecutor(max_workers=min(count, workers or count), mp_context=context,
@@ -370,7 +374,7 @@ def build_one_shard(root: Path, site_dir: Path, spec: str, *, engine_name: str |
     except staging.StagingError as error:
         raise BuildError(str(error)) from None
     try:
-        env = {**environment(docs, site_url=site_url, building=True), shards.SHARD_ENV: str(shard)}
+        env = {**environment(docs, site_url=site_url, building=True, root=root), shards.SHARD_ENV: str(shard)}
         run_engine(chosen, root, ["build", "--site-dir", str(folder), "--strict", "--config-file",
                                   str(root / siteconfig.CONFIG_FILE)], env)
         for path in sorted(folder.rglob("*.html")):

@@ -53,11 +53,30 @@ class SiteInfo:
         return out[:HISTORY_LIMIT]
 
 
-def build_date() -> date:
-    """The day the build speaks for: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+def source_date_epoch(root: Path | None = None) -> int | None:
+    """The moment a build speaks for, in seconds since 1970: SOURCE_DATE_EPOCH when set
+    (reproducible builds), else the time of the last commit of `root` (so the same commit
+    gives the same bytes on any day), else None (outside git)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return int(epoch)
+    if root is None:
+        return None
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                             timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    stamp = out.stdout.strip()
+    return int(stamp) if out.returncode == 0 and stamp.isdigit() else None
+
+
+def build_date(root: Path | None = None) -> date:
+    """The day the build speaks for: SOURCE_DATE_EPOCH when set, else the day of the last commit
+    of `root`, else today (outside git)."""
+    epoch = source_date_epoch(root)
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).date()
     return date.today()
 
 
