@@ -63,7 +63,8 @@ def test_a_sum_is_checked_both_ways(value, parts, parts_are, status):
 
 def test_the_message_for_parts_over_the_total_names_both_sums():
     result = figures.check(_figure(100, [60, 50]))
-    assert result.message == "figure x: parts must add up to the value (they add up to 110 人, the value is 100 人)"
+    assert result.message == ("数字 x：分项加起来必须等于总数（分项合计 110 人，总数是 100 人）；"
+                              "请对照资料核对，资料本身不一致就写 note 说明")
 
 
 def test_parts_over_the_total_in_another_unit_are_flagged():
@@ -223,8 +224,8 @@ F = catalogue.FACILITIES
 
 @pytest.mark.parametrize("name, expected", [
     ("测试市人民医院", []),
-    ("' 测试市人民医院'", [f"{F}:2: name must not start or end with spaces"]),
-    ("'测试市人民医院 '", [f"{F}:2: name must not start or end with spaces"]),
+    ("' 测试市人民医院'", [f"{F}:2: name 开头和结尾不能有空格，请删去"]),
+    ("'测试市人民医院 '", [f"{F}:2: name 开头和结尾不能有空格，请删去"]),
     ("'测试市 人民医院'", []),
 ])
 def test_text_must_not_start_or_end_with_spaces(tmp_path, name, expected):
@@ -236,8 +237,8 @@ def test_text_must_not_start_or_end_with_spaces(tmp_path, name, expected):
 def test_ids_use_single_dashes(tmp_path, new_id, ok):
     text = catalogue.FACILITY.replace("id: test-hospital", f"id: {new_id}")
     found = [m for m in messages(tmp_path, {F: text}) if m.startswith(f"{F}:1:")]
-    assert found == ([] if ok else [f'{F}:1: id must use only lowercase letters a-z, digits and single dashes '
-                                    f'(got "{new_id}")'])
+    assert found == ([] if ok else [f'{F}:1: id 只能用小写字母 a-z、数字和单个短横线'
+                                    f'（现在写的是 "{new_id}"）'])
 
 
 ITEM_LAW = "      legal:\n        - {law: %s, article: 第一条}\n"
@@ -247,7 +248,7 @@ def test_item_level_law_references_are_checked(tmp_path):
     B = catalogue.BENEFITS
     assert messages(tmp_path / "ok", {B: catalogue.PACKAGE + ITEM_LAW % "veterans-law"}) == []
     assert messages(tmp_path / "bad", {B: catalogue.PACKAGE + ITEM_LAW % "no-such-law"}) == [
-        f"{B}:18: law no-such-law must be the id of an entry in data/legal.yml"]
+        f"{B}:18: law 写的 no-such-law 在 data/legal.yml 里找不到：必须是那里已有条目的 id；请核对拼写或先在 data/legal.yml 里添加"]
 
 
 # ---------------------------------------------------------------------------

@@ -332,21 +332,21 @@ def test_integer_percentages_allow_one_unit():
 @pytest.mark.parametrize("figs, at, message", [
     ([figure("a", 1, "人"), figure("b", 2, "人"),
       figure("rate", 50, "%", [part("x", 1, "%")], ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
-     ("parts",), "figure rate: a percentage with ratio_of must not also list parts"),
+     ("parts",), "数字 rate：写了 ratio_of 的百分比不能再列 parts；请删去其一"),
     ([figure("a", 1, "人"), figure("b", 2, "人"), figure("rate", 50, "人", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
-     ("unit",), "figure rate: ratio_of is only for a percentage, so unit must be % (it is 人)"),
+     ("unit",), "数字 rate：ratio_of 只用于百分比，unit 必须是 %（现在是 人）"),
     ([figure("a", 1, "人"), figure("rate", 50, "%", ratio_of=figures.RatioOf(numerator="a", denominator="rate"))],
      ("ratio_of", "denominator"),
-     "figure rate: ratio_of.denominator must be the id of another figure in this report (rate is not)"),
+     "数字 rate：ratio_of.denominator 必须是这篇报告里另一个数字的 id（rate 不是）"),
     ([figure("a", 1, "人"), figure("b", 2, "元"), figure("rate", 50, "%", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
      ("ratio_of", "denominator"),
-     "figure rate: the numerator (人) and the denominator (元) of ratio_of must be in units that convert into each other"),
+     "数字 rate：ratio_of 的分子（人）和分母（元）的单位必须能互相换算"),
     ([figure("a", 1, "人"), figure("b", 0, "人"), figure("rate", 50, "%", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
      ("ratio_of", "denominator"),
-     "figure rate: ratio_of needs a denominator above 0 and a numerator of 0 or more"),
+     "数字 rate：ratio_of 的分母必须大于 0，分子不能小于 0"),
     ([figure("a", -1, "人"), figure("b", 2, "人"), figure("rate", 50, "%", ratio_of=figures.RatioOf(numerator="a", denominator="b"))],
      ("ratio_of", "denominator"),
-     "figure rate: ratio_of needs a denominator above 0 and a numerator of 0 or more"),
+     "数字 rate：ratio_of 的分母必须大于 0，分子不能小于 0"),
 ])
 def test_a_ratio_that_cannot_be_checked_says_where_and_why(figs, at, message):
     result = figures.check_all(figs)["rate"]

@@ -47,9 +47,9 @@ CASES = [
      [f"{F}:2: name（机构名称）不能换行：名称、标题、地址这类文字要写在一行里；请删掉换行"]),
     ("short-text-inner-space", facility("name: 测试市人民医院", "name: 测试市 人民医院"), []),
     ("short-text-edge-space", facility("name: 测试市人民医院", "name: ' 测试市人民医院'"),
-     [f"{F}:2: name must not start or end with spaces"]),
+     [f"{F}:2: name 开头和结尾不能有空格，请删去"]),
     ("text-markup", facility("name: 测试市人民医院", "name: 测试市<b>人民医院"),
-     [f"{F}:2: name must be plain text without < or > (no HTML; write titles in 《》)"]),
+     [f"{F}:2: name 只能是纯文字，不能有 < 或 >（不能写 HTML；书名请用《》）"]),
     ("text-title-marks", facility("name: 测试市人民医院", "name: 《测试市人民医院》"), []),
     # long text: 2,000 characters at most, several lines allowed
     ("long-text-2000", facility_plus("  note: " + "注" * 2000 + "\n"), []),
@@ -58,7 +58,7 @@ CASES = [
     ("long-text-lines", facility_plus('  note: "第一行\\n第二行"\n'), []),
     # ids: lowercase, digits, single dashes, 80 characters at most
     ("id-80", facility("id: test-hospital", "id: " + "a" * 80), []),
-    ("id-81", facility("id: test-hospital", "id: " + "a" * 81), [f"{F}:1: id must be at most 80 characters"]),
+    ("id-81", facility("id: test-hospital", "id: " + "a" * 81), [f"{F}:1: id 最多 80 个字符，请缩短"]),
     # dates of things done: today at the latest
     ("curated-today", facility("curated: 2026-11-22", f"curated: {TODAY.isoformat()}"), []),
     ("curated-tomorrow", facility("curated: 2026-11-22", f"curated: {(TODAY + dt.timedelta(days=1)).isoformat()}"),
@@ -66,7 +66,7 @@ CASES = [
     # years of practice: 1949 to next year
     ("year-1949", facility("period: {year: 2014", "period: {year: 1949"), []),
     ("year-1948", facility("period: {year: 2014", "period: {year: 1948"),
-     [f"{F}:9: claim.period.year must be greater than or equal to 1949"]),
+     [f"{F}:9: claim.period.year 不能小于 1949（现在写的是 1948）"]),
     ("year-next", facility("period: {year: 2014", f"period: {{year: {TODAY.year + 1}"), []),
     ("year-after-next", facility("period: {year: 2014", f"period: {{year: {TODAY.year + 2}"),
      [f"{F}:9: claim.period.year（年份）不能晚于明年（{TODAY.year + 1} 年）：这里记的是已经实行或已经计划的做法；请核对年份"]),
@@ -77,7 +77,7 @@ CASES = [
     # item-level law references resolve like the package's own
     ("item-law-known", {B: catalogue.PACKAGE + "      legal:\n        - {law: veterans-law, article: 第一条}\n"}, []),
     ("item-law-unknown", {B: catalogue.PACKAGE + "      legal:\n        - {law: no-such-law, article: 第一条}\n"},
-     [f"{B}:18: law no-such-law must be the id of an entry in data/legal.yml"]),
+     [f"{B}:18: law 写的 no-such-law 在 data/legal.yml 里找不到：必须是那里已有条目的 id；请核对拼写或先在 data/legal.yml 里添加"]),
     # figures: 15 digits at most
     ("figure-15-digits", {R: edit(edit(edit(catalogue.REPORT,
      "value: 1.5\n    unit: 万元\n", "value: 999999999999999\n    unit: 元\n"),
@@ -92,7 +92,7 @@ CASES = [
 def test_rule_both_ways(tmp_path, files, expected):
     found = messages(tmp_path, files)
     # an id change leaves the references to the old id dangling: those messages are not this rule's
-    found = [m for m in found if "facility test-hospital must be the id" not in m]
+    found = [m for m in found if "facility 写的 test-hospital 在" not in m]
     assert found == expected
 
 
