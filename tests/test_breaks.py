@@ -425,3 +425,16 @@ def test_stale_counts_from_the_last_check_not_from_curation(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines() == [
         f"{F}:1: test-hospital：最后一次向机构核实是 2024-11-30，{STALE_TAIL}",
         "1 条记录超过 12 个月未核实（1 stale record(s)）"]
+
+
+def test_every_deliberate_break_still_applies():
+    """tests/benchmark/breaks.py patches the code by its text: a reworded line would make a
+    break silently impossible, so each text must still be found exactly once."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "benchmark"))
+    import breaks
+
+    stale = [b.name for b in breaks.BREAKS
+             if (ROOT / "hooks/youfu" / b.file).read_text(encoding="utf-8").count(b.old) != 1]
+    assert len(breaks.BREAKS) >= 16 and stale == []

@@ -46,10 +46,10 @@ BREAKS: tuple[Break, ...] = (
           "figures.py",
           "    if low - tolerance > stated_high or high + tolerance < stated_low:\n"
           "        return FigureCheck(status=\"mismatch\", **found, message=(\n"
-          "            f\"figure {figure.id}: parts must add up",
+          "            f\"数字 {figure.id}：分项加起来必须等于总数",
           "    if high + tolerance < stated_low:\n"
           "        return FigureCheck(status=\"mismatch\", **found, message=(\n"
-          "            f\"figure {figure.id}: parts must add up",
+          "            f\"数字 {figure.id}：分项加起来必须等于总数",
           ("tests/test_figures.py", "tests/test_breaks.py")),
     Break("figure-subset-one-sided", "\"其中\" parts that add up to more than the total are accepted",
           "figures.py",
@@ -87,7 +87,7 @@ BREAKS: tuple[Break, ...] = (
           ("tests/test_security.py", "tests/test_breaks.py")),
     Break("text-allows-edge-spaces", "text may start or end with spaces",
           "records.py",
-          "    if text != text.strip():\n        raise ValueError(\"must not start or end with spaces\")\n",
+          "    if text != text.strip():\n        raise ValueError(\"开头和结尾不能有空格，请删去\")\n",
           "",
           ("tests/test_bad_input.py", "tests/test_validation.py", "tests/test_breaks.py")),
     Break("ids-allow-double-dashes", "ids may have double dashes",
