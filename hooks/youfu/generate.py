@@ -412,7 +412,7 @@ def sync(out: Path, files: dict[str, bytes]) -> Result:
         except OSError:
             pass
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, content)
+        write_atomically(path, content)
         result.written.append(relative)
     wanted = set(files) | {MARKER}
     for dirpath, dirnames, filenames in os.walk(out, topdown=False):
@@ -438,7 +438,8 @@ def _claim(out: Path) -> None:
         marker.write_text("youfu generate 生成的文件夹：其中的文件会被覆盖或删除，请不要在这里编辑。\n", encoding="utf-8")
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes) -> None:
+    """Replace `path` in one step: an engine watching the tree never reads half a file."""
     handle, temporary = tempfile.mkstemp(prefix=".", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as f:

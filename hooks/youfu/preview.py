@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
 from pathlib import Path
 
 from . import generate, siteconfig
@@ -54,19 +53,6 @@ def write_error_pages(root: Path, out: Path, problems: list[Problem], message: s
         except OSError:
             pass
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write(path, page)
+        generate.write_atomically(path, page)
         written.append(relative)
     return written
-
-
-def _write(path: Path, content: bytes) -> None:
-    """Replace `path` in one step: the engine watching the tree never reads half a page."""
-    handle, temporary = tempfile.mkstemp(prefix=".", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
