@@ -337,28 +337,28 @@ class Renderer:
         return url
 
     def _after(self, src_uri: str, title: str, body: str) -> str:
-        """The page body followed by its change history and its search metadata."""
+        """The page body followed by its change history and its search metadata
+        (partials/youfu/after.html)."""
         files = self._files_of(src_uri)
         history = self.env.get_template("partials/youfu/history.html").render(
             yf_updated=self.info.updated(*files), yf_change_note=pages.change_note(self.plan, src_uri))
         meta = None if src_uri in NOT_SEARCHED else pages.search_meta(self.catalog, self.plan, src_uri)
-        marker = ""
+        search = aliases = lexicon = None
         if meta is not None:
-            meta = {"title": title, **{k: list(v) if isinstance(v, tuple) else v for k, v in meta.items()}}
-            marker = f'<div class="yf-page-meta" hidden data-yf-search="{_attribute(meta)}"></div>'
+            search = _json({"title": title, **{k: list(v) if isinstance(v, tuple) else v for k, v in meta.items()}})
         if src_uri == "search/index.md":  # what `youfu index` needs besides the pages: pinyin and words
-            aliases = pinyin.aliases(pinyin.catalog_names(self.catalog))
-            lexicon = synonyms.lexicon(self.catalog)
-            words = {"words": sorted(lexicon.words), "synonyms": [list(g) for g in lexicon.synonyms],
-                     "english": {k: list(v) for k, v in sorted(lexicon.english.items())}}
-            marker = (f'<div class="yf-page-meta" hidden data-yf-aliases="{_attribute(aliases)}" '
-                      f'data-yf-lexicon="{_attribute(words)}"></div>')
-        # Everything after the page's own content sits in one block that the index leaves out.
-        return f"{body.strip()}\n\n<div class=\"{AFTER}\">\n{history.strip()}\n{marker}\n</div>\n"
+            found = synonyms.lexicon(self.catalog)
+            aliases = _json(pinyin.aliases(pinyin.catalog_names(self.catalog)))
+            lexicon = _json({"words": sorted(found.words), "synonyms": [list(g) for g in found.synonyms],
+                             "english": {k: list(v) for k, v in sorted(found.english.items())}})
+        after = self.env.get_template("partials/youfu/after.html").render(
+            after_class=AFTER, history=Markup(history.strip()), search=search, aliases=aliases, lexicon=lexicon)
+        return f"{body.strip()}\n\n{after}"
 
 
-def _attribute(value: Any) -> str:
-    return html.escape(json.dumps(value, ensure_ascii=False, sort_keys=True), quote=True)
+def _json(value: Any) -> str:
+    """JSON text for an attribute (the template escapes it)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _title(front: str | None, body: str) -> str:
